@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Typed, validated configuration of one haslb instance (DESIGN 6).
+//
+// Who calls: the control lcore (main) only, before EAL init (to build EAL
+// arguments) and on `reload`. Workers never see this struct; they read
+// snapshots built from it by each module.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace haslb::config {
+
+// IPv4 address in host byte order plus prefix length.
+struct Ipv4Prefix {
+    uint32_t addr = 0;
+    uint8_t len = 0;
+};
+
+using MacAddr = std::array<uint8_t, 6>;
+
+// Where a setting came from, for messages: "file:line".
+struct Origin {
+    std::string file;
+    int line = 0;
+};
+
+// init-only: EAL is initialised once per process.
+struct EalConfig {
+    std::string lcores = "0-1";         // EAL -l list; first lcore = control lcore
+    std::vector<std::string> args;      // extra EAL arguments, appended after the driver's
+    std::string file_prefix = "haslb";  // EAL --file-prefix; names telemetry dir and console socket
+};
+
+// A driver profile (drivers-cfg/*.conf): defaults for every port of one NIC family.
+// init-only.
+struct DriverProfile {
+    std::string name = "default";
+    std::vector<std::string> eal_args;  // e.g. --no-huge -m 1024 --no-pci for the lab
+    uint16_t rx_queue_size = 1024;      // descriptors per RX queue
+    uint16_t tx_queue_size = 1024;      // descriptors per TX queue
+    bool rss = true;                    // spread flows over worker RX queues
+    std::vector<std::string> rx_offloads;  // DPDK offload names: "ipv4_cksum", "udp_cksum", ...
+    std::vector<std::string> tx_offloads;
+    uint16_t mtu = 1500;
+    Origin origin;
+};
+
+// init-only: pool sizes are fixed once ports start.
+struct MempoolConfig {
+    uint32_t mbufs = 16383;  // per socket; (2^n - 1) is the most memory-efficient
+    uint32_t cache = 256;    // per-lcore cache
+};
+
+// init-only: ports are probed once. Reloading a changed port is refused.
+struct PortConfig {
+    std::string name;    // operator's name, e.g. "access", "farm", "core"
+    std::string device;  // vdev devargs ("net_af_packet0,iface=veth0") or PCI address
+    Ipv4Prefix address;  // the appliance's address on this segment
+    std::optional<MacAddr> mac;  // override the device MAC
+    uint16_t vlan = 0;           // 0 = untagged
+    uint16_t mtu = 1500;
+    uint16_t rx_queue_size = 0;  // 0 = driver profile's
+    uint16_t tx_queue_size = 0;
+    Origin origin;
+};
+
+// reloadable.
+struct RouteConfig {
+    Ipv4Prefix prefix;
+    uint32_t via = 0;  // next hop, host byte order; must be on a connected subnet
+    Origin origin;
+};
+
+// reloadable.
+struct NeighborConfig {
+    uint32_t max_entries = 4096;     // size of the data-plane neighbour table (init-only)
+    uint32_t reachable_time_s = 300; // after this without confirmation an entry is re-probed
+    uint32_t retries = 3;            // ARP requests before a resolution fails
+    uint32_t retry_interval_ms = 1000;
+    uint32_t hold_packets = 4;       // packets held per unresolved next hop
+};
+
+// init-only.
+struct ConsoleConfig {
+    std::string socket_dir = "/run/haslb";  // socket is <socket_dir>/<file_prefix>.sock
+};
+
+// init-only.
+struct ExceptionConfig {
+    // Network namespace that holds the exception-path taps and the control
+    // protocols' kernel sockets. Empty = "haslb-<file_prefix>".
+    // "-" = leave the taps in the namespace haslb runs in.
+    std::string netns;
+};
+
+struct Config {
+    std::string file;  // path given with -c
+    EalConfig eal;
+    DriverProfile driver;
+    MempoolConfig mempool;
+    std::vector<PortConfig> ports;
+    std::vector<RouteConfig> routes;
+    NeighborConfig neighbors;
+    ConsoleConfig console;
+    ExceptionConfig exception;
+};
+
+struct Error {
+    Origin origin;
+    std::string key;      // dotted path, e.g. "ports.[1].address"
+    std::string message;  // what is wrong, in operator's words
+    std::string str() const;  // "file:line: key: message"
+};
+
+// Parses and validates `path`. Returns 0 and fills `out`, or -EINVAL (bad
+// content), -ENOENT/-EACCES (unreadable) with every problem found in `errors`
+// (not just the first). `out` is unspecified on failure.
+int load(const std::string& path, Config& out, std::vector<Error>& errors);
+
+// Same, from text in memory (unit tests); `name` is used as the file name in
+// messages and `include_dir` resolves @include.
+int load_string(const std::string& text, const std::string& name, const std::string& include_dir,
+                Config& out, std::vector<Error>& errors);
+
+// Helpers shared by every front-end that accepts addresses.
+// Return 0 or -EINVAL.
+int parse_ipv4(const std::string& s, uint32_t& out);          // "192.0.2.1" -> host order
+int parse_prefix(const std::string& s, Ipv4Prefix& out);      // "192.0.2.0/24"
+int parse_mac(const std::string& s, MacAddr& out);            // "02:00:00:00:00:01"
+std::string format_ipv4(uint32_t host_order);
+std::string format_prefix(const Ipv4Prefix& p);
+std::string format_mac(const MacAddr& m);
+
+}  // namespace haslb::config

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Internal: the table of top-level groups and the parsers behind it.
+//
+// To add a group (say `slb`): add its typed struct to config.hpp and a member
+// to Config, write `void parse_slb(Ctx&, const lc::Setting&, Config&)` in
+// lib/config/slb.cpp with the Ctx helpers (check_keys first, so typos are
+// errors), list it in kGroups in groups.cpp, and, if it refers to other groups
+// (a vserver naming a serverfarm, a route via a port subnet), add a
+// cross-check to kCrossChecks.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "config/ctx.hpp"
+
+namespace haslb::config::detail {
+
+struct GroupSpec {
+    std::string_view name;
+    bool required;
+    // Fills its part of Config from `group`; only called if the group is present.
+    void (*parse)(Ctx& ctx, const lc::Setting& group, Config& out);
+};
+
+// A check across entries or groups (unique names, a route's next hop on a
+// port subnet). Runs after every group is parsed, and only if the groups it
+// `reads` parsed without error, so it can trust every value it sees.
+struct CrossCheck {
+    void (*check)(Ctx& ctx, const Config& cfg);
+    std::array<std::string_view, 4> reads;  // group names; unused slots empty
+};
+
+// In parse order: a group may rely on those before it (ports take their
+// defaults from driver).
+std::span<const GroupSpec> group_specs();
+std::span<const CrossCheck> cross_checks();
+
+void parse_eal(Ctx& ctx, const lc::Setting& group, Config& out);
+void parse_driver(Ctx& ctx, const lc::Setting& group, Config& out);
+void parse_mempool(Ctx& ctx, const lc::Setting& group, Config& out);
+void parse_ports(Ctx& ctx, const lc::Setting& list, Config& out);
+void parse_routes(Ctx& ctx, const lc::Setting& list, Config& out);
+void parse_neighbors(Ctx& ctx, const lc::Setting& group, Config& out);
+void parse_console(Ctx& ctx, const lc::Setting& group, Config& out);
+void parse_exception(Ctx& ctx, const lc::Setting& group, Config& out);
+
+void check_ports(Ctx& ctx, const Config& cfg);
+void check_routes(Ctx& ctx, const Config& cfg);
+void check_resources(Ctx& ctx, const Config& cfg);
+void check_console(Ctx& ctx, const Config& cfg);
+
+// Helpers shared by the parsers and checks.
+
+// Lcore ids of an EAL -l list ("0-1", "0,2-3"), in the order written.
+// Returns 0, or -EINVAL with `why` set.
+int parse_lcores(const std::string& s, std::vector<unsigned>& out, std::string& why);
+
+// What identifies a device to DPDK: the vdev name ("net_af_packet0") or the
+// full PCI address ("0000:03:00.0", lower case). Returns 0, or -EINVAL with
+// `why` set.
+int device_id(const std::string& device, std::string& id, std::string& why);
+
+// Values of devarg `key` in "net_x0,k1=v1,k2=v2,k1=v3", in order.
+std::vector<std::string> devargs(const std::string& device, std::string_view key);
+
+inline uint32_t prefix_mask(uint8_t len) { return len == 0 ? 0 : ~uint32_t{0} << (32 - len); }
+inline uint32_t network_of(const Ipv4Prefix& p) { return p.addr & prefix_mask(p.len); }
+inline uint32_t broadcast_of(const Ipv4Prefix& p) { return p.addr | ~prefix_mask(p.len); }
+inline bool contains(const Ipv4Prefix& p, uint32_t a) {
+    return (a & prefix_mask(p.len)) == network_of(p);
+}
+// Why `a` cannot be a host address (0/8, 127/8, multicast, class E,
+// limited broadcast), or "" if it can.
+std::string_view not_unicast_reason(uint32_t a);
+
+}  // namespace haslb::config::detail

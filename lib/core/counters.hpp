@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Per-lcore counters and the one list of drop reasons and statistics.
+//
+// Update rule: each lcore writes only its own slot (relaxed atomics, no
+// sharing); readers (telemetry thread, console on the control lcore) sum all
+// slots. Adding a reason = one line in HASLB_DROP_REASONS; names are what
+// operators see in `show stats drops` and /haslb/stats.
+#pragma once
+
+#include <rte_common.h>
+#include <rte_lcore.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+namespace haslb::core {
+
+// X(identifier, "what it means")
+#define HASLB_DROP_REASONS(X)                                                        \
+    X(runt_frame, "frame shorter than its Ethernet/VLAN header")                     \
+    X(not_for_us, "unicast frame to another MAC address")                            \
+    X(vlan_mismatch, "VLAN tag absent, or not the port's VLAN")                      \
+    X(unsupported_ethertype, "not IPv4 or ARP (IPv6, LLDP, ...)")                    \
+    X(malformed_arp, "ARP that is not Ethernet/IPv4 or is truncated")                \
+    X(malformed_ipv4, "IPv4 header truncated, bad version/IHL or total length")      \
+    X(bad_ipv4_checksum, "IPv4 header checksum wrong")                               \
+    X(martian_source, "source address is broadcast, multicast, loopback or ours")    \
+    X(no_route, "no route to the destination")                                       \
+    X(ttl_exceeded, "TTL would reach zero (ICMP Time Exceeded sent when allowed)")   \
+    X(icmp_rate_limited, "ICMP error not sent: per-lcore rate limit")                \
+    X(mtu_exceeded, "packet larger than the egress port MTU")                        \
+    X(neighbor_incomplete, "next hop being resolved; first packets are held")        \
+    X(neighbor_failed, "next hop did not answer ARP")                                \
+    X(hold_queue_full, "too many packets held for one unresolved next hop")          \
+    X(control_ring_full, "slow path busy: worker to control ring full")              \
+    X(tx_full, "egress queue full")                                                  \
+    X(no_exception_path, "local packet but the port has no exception tap")           \
+    X(arp_ignored, "ARP not for us and not updating a known neighbour")              \
+    X(arp_hold_dropped, "held packet dropped when its next hop failed")
+
+// Non-drop statistics.
+#define HASLB_STATS(X)                                                 \
+    X(rx_packets, "packets received on data ports by workers")        \
+    X(tx_packets, "packets sent on data ports by workers")            \
+    X(forwarded, "packets routed to another host")                    \
+    X(to_control, "packets handed to the control lcore")              \
+    X(to_kernel, "packets delivered to the exception-path taps")      \
+    X(from_kernel, "packets sent by the kernel through the taps")     \
+    X(icmp_time_exceeded_sent, "ICMP Time Exceeded generated")        \
+    X(arp_requests_sent, "ARP requests sent by the neighbour resolver") \
+    X(arp_replies_received, "ARP replies seen")                       \
+    X(arp_resolve_failed, "next hops that did not answer ARP")        \
+    X(neighbors_learned, "neighbour entries created")                 \
+    X(neighbors_updated, "neighbour MAC changes")                     \
+    X(neighbors_expired, "neighbour entries removed by aging")        \
+    X(held_packets_sent, "held packets sent after resolution")
+
+enum class Drop : uint16_t {
+#define X(id, desc) id,
+    HASLB_DROP_REASONS(X)
+#undef X
+        kCount
+};
+
+enum class Stat : uint16_t {
+#define X(id, desc) id,
+    HASLB_STATS(X)
+#undef X
+        kCount
+};
+
+constexpr size_t kDropCount = size_t(Drop::kCount);
+constexpr size_t kStatCount = size_t(Stat::kCount);
+constexpr size_t kMaxPorts = 16;
+
+std::string_view drop_name(Drop d);
+std::string_view drop_description(Drop d);
+std::string_view stat_name(Stat s);
+std::string_view stat_description(Stat s);
+
+// Single-writer counter: the owner increments with a plain load/add/store,
+// readers on other threads see a torn-free value.
+struct Counter {
+    std::atomic<uint64_t> v{0};
+    void add(uint64_t n) { v.store(v.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+    uint64_t get() const { return v.load(std::memory_order_relaxed); }
+};
+
+struct alignas(RTE_CACHE_LINE_SIZE) LcoreCounters {
+    Counter drops[kDropCount];
+    Counter stats[kStatCount];
+    Counter port_tx_dropped[kMaxPorts];  // tx_full per egress port
+};
+
+// One slot per EAL lcore id; lcores other than EAL threads (the telemetry
+// thread) must not write.
+LcoreCounters& lcore_counters(unsigned lcore_id = rte_lcore_id());
+
+inline void count_drop(Drop d, uint64_t n = 1) { lcore_counters().drops[size_t(d)].add(n); }
+inline void count_stat(Stat s, uint64_t n = 1) { lcore_counters().stats[size_t(s)].add(n); }
+
+// Sums over every lcore. Any thread.
+uint64_t total_drop(Drop d);
+uint64_t total_stat(Stat s);
+uint64_t total_port_tx_dropped(uint16_t port_index);
+
+// Zero every counter (unit tests, fixture runner). Not while workers run.
+void reset_counters();
+
+}  // namespace haslb::core

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Data ports: probe lookup, queue layout (one RX queue per worker, one TX
+// queue per worker plus one for the control lcore), start and stop.
+// Control lcore only; ports are init-only.
+#pragma once
+
+#include <rte_ethdev.h>
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "core/dataplane.hpp"
+
+namespace haslb::core {
+
+// Fills g_dp.ports and starts every port. Returns 0 or negative errno.
+int ports_init(const config::Config& cfg, unsigned nb_workers, std::string& err);
+void ports_fini();
+
+// Operator-facing description of a port (for show/telemetry).
+struct PortView {
+    uint16_t index;
+    std::string name;
+    std::string device;
+    std::string address;  // "A.B.C.D/len"
+    std::string mac;
+    bool link_up;
+    uint32_t speed_mbps;
+    rte_eth_stats stats;
+    uint64_t rx_dropped;  // imissed + ierrors + rx_nombuf
+    uint64_t tx_dropped;  // oerrors + packets the queue refused
+};
+
+// Any thread (telemetry reads it); empty before ports_init.
+std::vector<PortView> port_views();
+
+config::MacAddr port_mac(uint16_t index);
+const std::string& port_name(uint16_t index);
+
+// Index of the port whose name is `name`, or -ENOENT.
+int port_index(const std::string& name);
+
+}  // namespace haslb::core

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "route/route.hpp"
+
+#include <fmt/format.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_timer.h>
+
+#include "core/control.hpp"
+#include "core/rcu.hpp"
+#include "route/fib.hpp"
+#include "route/neighbor.hpp"
+
+namespace haslb::route {
+namespace {
+
+rte_timer g_neigh_timer;
+bool g_timer_armed = false;
+
+void neigh_timer_cb(rte_timer*, void*) { neigh_tick(rte_get_tsc_cycles()); }
+
+}  // namespace
+
+int route_init(const config::Config& cfg, std::string& err) {
+    if (int rc = fib_init(65536 + 64, core::g_qsbr, err)) return rc;
+    if (int rc = neigh_init(cfg.neighbors, core::g_qsbr, err)) return rc;
+    for (uint16_t p = 0; p < cfg.ports.size(); p++) {
+        const auto& a = cfg.ports[p].address;
+        if (int rc = route_add_connected(p, a.addr, a.len, err)) {
+            err = fmt::format("{}:{}: {}", cfg.ports[p].origin.file, cfg.ports[p].origin.line, err);
+            return rc;
+        }
+    }
+    for (const auto& r : cfg.routes) {
+        if (int rc = route_add_static(r.prefix.addr, r.prefix.len, r.via, err)) {
+            err = fmt::format("{}:{}: route {}: {}", r.origin.file, r.origin.line,
+                              config::format_prefix(r.prefix), err);
+            return rc;
+        }
+    }
+    core::set_control_handler(core::ControlKind::kArp, arp_input);
+    core::set_control_handler(core::ControlKind::kHold, neigh_hold);
+    rte_timer_init(&g_neigh_timer);
+    // Ten ticks per second bound the error of every ARP timer to 100 ms.
+    rte_timer_reset(&g_neigh_timer, rte_get_timer_hz() / 10, PERIODICAL, rte_lcore_id(),
+                    neigh_timer_cb, nullptr);
+    g_timer_armed = true;
+    return 0;
+}
+
+void route_fini() {
+    if (g_timer_armed) rte_timer_stop_sync(&g_neigh_timer);
+    g_timer_armed = false;
+    neigh_fini();
+    fib_fini();
+}
+
+}  // namespace haslb::route

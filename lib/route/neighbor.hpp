@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Neighbour (ARP) table of the data plane.
+//
+// Update rule: the control lcore is the only writer (learning from ARP,
+// resolution, aging); workers look entries up lock-free in an rte_hash
+// (RW_CONCURRENCY_LF) and read {state, mac} through atomics. Deleted key
+// slots are recycled only after an RCU (QSBR) grace period (the hash's RCU
+// integration), so a worker never reads an entry reused for another address.
+#pragma once
+
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace haslb::route {
+
+enum class NeighState : uint8_t { kIncomplete, kReachable, kStale, kFailed };
+
+struct alignas(16) NeighEntry {
+    std::atomic<uint64_t> mac;  // 6 bytes of rte_ether_addr in the low bytes
+    std::atomic<uint8_t> state;
+};
+
+struct NeighView {
+    rte_hash* h = nullptr;  // key: uint32_t IPv4 host order; position indexes e[]
+    NeighEntry* e = nullptr;
+};
+extern NeighView g_neigh;
+
+inline uint64_t mac_pack(const rte_ether_addr& a) {
+    uint64_t v = 0;
+    std::memcpy(&v, a.addr_bytes, RTE_ETHER_ADDR_LEN);
+    return v;
+}
+inline rte_ether_addr mac_unpack(uint64_t v) {
+    rte_ether_addr a;
+    std::memcpy(a.addr_bytes, &v, RTE_ETHER_ADDR_LEN);
+    return a;
+}
+
+struct NeighInfo {
+    uint32_t ip;
+    rte_ether_addr mac;
+    NeighState state;
+    uint16_t port;        // port index
+    uint64_t age_s;       // seconds since last confirmation (or since created)
+    uint32_t held;        // packets held while INCOMPLETE
+};
+
+const char* neigh_state_name(NeighState s);
+
+// --- control lcore only -------------------------------------------------
+int neigh_init(const config::NeighborConfig& cfg, rte_rcu_qsbr* qsbr, std::string& err);
+void neigh_fini();
+// Reloadable timers (reachable time, retries, interval, hold count).
+void neigh_set_params(const config::NeighborConfig& cfg);
+
+// The model function for learning: records ip -> mac on `port`.
+// create=false only refreshes an existing entry. Returns 0, -ENOENT (no entry
+// and !create), -ENOSPC (table full).
+int neigh_update(uint16_t port, uint32_t ip, const rte_ether_addr& mac, bool create);
+
+// Takes ownership of a packet whose next hop (meta->next_hop, meta->out_port)
+// is unknown: starts resolution and holds the packet (or drops it, counted).
+void neigh_hold(rte_mbuf* m);
+
+// Retries, failures and aging; call at least every retry interval.
+void neigh_tick(uint64_t now_tsc);
+
+// Removes an entry (console `clear`). Returns 0 or -ENOENT.
+int neigh_del(uint32_t ip);
+
+std::vector<NeighInfo> neigh_list();  // sorted by address
+
+// Sends an ARP request for `target` out of `port`; to `dst` if given (a
+// unicast probe) else broadcast. Implemented in arp.cpp.
+int arp_send_request(uint16_t port, uint32_t target, const rte_ether_addr* dst);
+
+// Handles an ARP frame from a worker (ControlKind::kArp): learns, then passes
+// it to the kernel when the kernel has use for it. Takes ownership.
+void arp_input(rte_mbuf* m);
+
+}  // namespace haslb::route
