@@ -59,7 +59,8 @@ std::string suggestion(std::string_view word, const std::vector<std::string_view
         size_t d = edit_distance(word, k);
         if (d < best_d) best_d = d, best = k;
     }
-    if (best_d <= std::max<size_t>(1, std::min(word.size(), best.size()) / 3) && best_d < word.size())
+    if (best_d <= std::max<size_t>(1, std::min(word.size(), best.size()) / 3) &&
+        best_d < word.size())
         return fmt::format(" (did you mean \"{}\"?)", best);
     std::string list;
     for (auto k : known) list += list.empty() ? std::string(k) : fmt::format(", {}", k);
@@ -74,12 +75,29 @@ bool is_word(std::string_view s, std::string_view extra, size_t max) {
     });
 }
 
-Origin Ctx::origin(const lc::Setting& s) const { return src_.origin(s.getSourceLine()); }
+Origin Ctx::origin(const lc::Setting& s) const {
+    return src_.origin(s.getSourceLine());
+}
 
-std::string Ctx::key(const lc::Setting& s) { return s.getPath(); }
+int Ctx::index_of(const lc::Setting& s) {
+    auto it = index_.find(&s);
+    if (it != index_.end()) return it->second;
+    // libconfig++ keeps one Setting object per setting, so addresses are
+    // stable: index all siblings at once.
+    const lc::Setting& parent = s.getParent();
+    for (int i = 0; i < parent.getLength(); ++i) index_.emplace(&parent[i], i);
+    return index_.at(&s);
+}
+
+std::string Ctx::key(const lc::Setting& s) {
+    if (s.isRoot()) return "";
+    std::string parent = key(s.getParent());
+    std::string self = s.getName() ? std::string(s.getName()) : fmt::format("[{}]", index_of(s));
+    return parent.empty() ? self : fmt::format("{}.{}", parent, self);
+}
 
 std::string Ctx::key(const lc::Setting& parent, std::string_view name) {
-    std::string p = parent.getPath();
+    std::string p = key(parent);
     return p.empty() ? std::string(name) : fmt::format("{}.{}", p, name);
 }
 
@@ -141,8 +159,9 @@ bool Ctx::as_int(const lc::Setting& s, int64_t lo, int64_t hi, int64_t& out) {
         error(s, fmt::format("expected an integer, got {}", type_name(s)));
         return false;
     }
-    int64_t v = s.getType() == lc::Setting::TypeInt ? static_cast<int64_t>(static_cast<int>(s))
-                                                    : static_cast<int64_t>(static_cast<long long>(s));
+    int64_t v = s.getType() == lc::Setting::TypeInt
+                    ? static_cast<int64_t>(static_cast<int>(s))
+                    : static_cast<int64_t>(static_cast<long long>(s));
     if (v < lo || v > hi) {
         error(s, fmt::format("{} is out of range {}..{}", v, lo, hi));
         return false;
@@ -167,8 +186,8 @@ bool Ctx::get_bool(const lc::Setting& group, const char* name, bool& out) {
     return true;
 }
 
-bool Ctx::get_int(const lc::Setting& group, const char* name, int64_t lo, int64_t hi,
-                  int64_t& out, bool required) {
+bool Ctx::get_int(const lc::Setting& group, const char* name, int64_t lo, int64_t hi, int64_t& out,
+                  bool required) {
     const lc::Setting* s = child(group, name, required);
     return s && as_int(*s, lo, hi, out);
 }
@@ -177,15 +196,18 @@ bool Ctx::get_strings(const lc::Setting& group, const char* name, std::vector<st
     const lc::Setting* s = child(group, name, false);
     if (!s) return false;
     if (!s->isList() && !s->isArray()) {
-        error(*s, fmt::format("expected a list of strings [ \"...\", ... ], got {}", type_name(*s)));
+        error(*s,
+              fmt::format("expected a list of strings [ \"...\", ... ], got {}", type_name(*s)));
         return false;
     }
     std::vector<std::string> v;
     bool ok = true;
     for (int i = 0; i < s->getLength(); ++i) {
         std::string str;
-        if (as_string((*s)[i], str)) v.push_back(std::move(str));
-        else ok = false;
+        if (as_string((*s)[i], str))
+            v.push_back(std::move(str));
+        else
+            ok = false;
     }
     if (ok) out = std::move(v);
     return ok;

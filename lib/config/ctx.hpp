@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <libconfig.h++>
@@ -31,8 +32,8 @@ public:
     // The top file, no line: for what no setting is to blame for.
     Origin top() const { return src_.origin(0); }
     // Dotted key of `s` ("ports.[1].address"), or of child `name` of `parent`.
-    static std::string key(const lc::Setting& s);
-    static std::string key(const lc::Setting& parent, std::string_view name);
+    std::string key(const lc::Setting& s);
+    std::string key(const lc::Setting& parent, std::string_view name);
 
     void error(const lc::Setting& s, std::string message);
     void error(Origin origin, std::string key, std::string message);
@@ -74,10 +75,14 @@ public:
 
 private:
     void record(const lc::Setting& s) { origins_[key(s)] = origin(s); }
+    int index_of(const lc::Setting& s);
 
     const Source& src_;
     std::vector<Error>& errors_;
     std::map<std::string, Origin> origins_;
+    // Index of each list element seen. libconfig's Setting::getPath() finds
+    // it by a linear scan of the parent, quadratic over 65536 routes.
+    std::unordered_map<const lc::Setting*, int> index_;
 };
 
 // "an integer", "a string", ... for messages.

@@ -27,8 +27,10 @@ struct OwnedOption {
     std::string_view from;
 };
 constexpr OwnedOption kOwnedOptions[] = {
-    {"-l", "eal.lcores"},         {"-c", "eal.lcores"},
-    {"--lcores", "eal.lcores"},   {"--main-lcore", "eal.lcores (its first lcore)"},
+    {"-l", "eal.lcores"},
+    {"-c", "eal.lcores"},
+    {"--lcores", "eal.lcores"},
+    {"--main-lcore", "eal.lcores (its first lcore)"},
     {"--file-prefix", "eal.file_prefix"},
 };
 
@@ -55,9 +57,9 @@ void check_eal_args(Ctx& ctx, const lc::Setting& group, const char* name) {
         }
         for (const auto& o : kOwnedOptions) {
             bool is_long = o.option.starts_with("--");
-            bool same = arg == o.option ||
-                        (is_long ? arg.starts_with(fmt::format("{}=", o.option))
-                                 : arg.starts_with(o.option) && !arg.starts_with("--"));
+            bool same =
+                arg == o.option || (is_long ? arg.starts_with(fmt::format("{}=", o.option))
+                                            : arg.starts_with(o.option) && !arg.starts_with("--"));
             if (same)
                 ctx.error(s, fmt::format("\"{}\" is set by haslb from {}; remove it", arg, o.from));
         }
@@ -154,7 +156,8 @@ void parse_eal(Ctx& ctx, const lc::Setting& g, Config& out) {
     }
     std::string prefix;
     if (ctx.get_string(g, "file_prefix", prefix)) {
-        if (is_word(prefix, "_-", 32)) eal.file_prefix = prefix;
+        if (is_word(prefix, "_-", 32))
+            eal.file_prefix = prefix;
         else
             ctx.error(g["file_prefix"],
                       fmt::format("\"{}\" is not a file prefix ([A-Za-z0-9_-], 1 to 32 characters)",
@@ -171,7 +174,8 @@ void parse_driver(Ctx& ctx, const lc::Setting& g, Config& out) {
     d.origin = ctx.origin(g);
     std::string name;
     if (ctx.get_string(g, "name", name)) {
-        if (is_word(name, "_.-", 64)) d.name = name;
+        if (is_word(name, "_.-", 64))
+            d.name = name;
         else
             ctx.error(g["name"],
                       fmt::format("\"{}\" is not a profile name ([A-Za-z0-9_.-], 1 to 64 "

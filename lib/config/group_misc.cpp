@@ -25,8 +25,8 @@ void parse_mempool(Ctx& ctx, const lc::Setting& g, Config& out) {
 
 void parse_neighbors(Ctx& ctx, const lc::Setting& g, Config& out) {
     if (!ctx.expect_group(g)) return;
-    ctx.check_keys(g, {"max_entries", "reachable_time_s", "retries", "retry_interval_ms",
-                       "hold_packets"});
+    ctx.check_keys(
+        g, {"max_entries", "reachable_time_s", "retries", "retry_interval_ms", "hold_packets"});
     NeighborConfig& n = out.neighbors;
     ctx.get_uint(g, "max_entries", 64, 1048576, n.max_entries);
     ctx.get_uint(g, "reachable_time_s", 1, 86400, n.reachable_time_s);

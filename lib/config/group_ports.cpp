@@ -105,11 +105,12 @@ void parse_port(Ctx& ctx, const lc::Setting& g, const Config& cfg, PortConfig& p
     p.origin = ctx.origin(g);
     p.mtu = cfg.driver.mtu;
     if (!ctx.expect_group(g)) return;
-    ctx.check_keys(g, {"name", "device", "address", "mac", "vlan", "mtu", "rx_queue_size",
-                       "tx_queue_size"});
+    ctx.check_keys(
+        g, {"name", "device", "address", "mac", "vlan", "mtu", "rx_queue_size", "tx_queue_size"});
     std::string s;
     if (ctx.get_string(g, "name", s, true)) {
-        if (is_port_name(s)) p.name = s;
+        if (is_port_name(s))
+            p.name = s;
         else
             ctx.error(g["name"], fmt::format("\"{}\" is not a port name (a lower-case letter, then "
                                              "up to 14 of [a-z0-9_-])",
@@ -156,9 +157,10 @@ int device_id(const std::string& device, std::string& id, std::string& why) {
     } else if (pci_id(head, id)) {
         return 0;
     }
-    why = fmt::format("\"{}\" is neither a vdev (\"net_<driver><n>,<devargs>\") nor a PCI address "
-                      "(DDDD:BB:DD.F or BB:DD.F)",
-                      device);
+    why = fmt::format(
+        "\"{}\" is neither a vdev (\"net_<driver><n>,<devargs>\") nor a PCI address "
+        "(DDDD:BB:DD.F or BB:DD.F)",
+        device);
     return -EINVAL;
 }
 

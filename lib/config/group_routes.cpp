@@ -21,9 +21,8 @@ void parse_route(Ctx& ctx, const lc::Setting& g, RouteConfig& r) {
         if (parse_prefix(s, p) < 0) {
             ctx.error(g["prefix"], fmt::format("\"{}\" is not an IPv4 prefix (A.B.C.D/len)", s));
         } else if (p.addr != network_of(p)) {
-            ctx.error(g["prefix"],
-                      fmt::format("\"{}\" has host bits set; did you mean {}?", s,
-                                  format_prefix(Ipv4Prefix{network_of(p), p.len})));
+            ctx.error(g["prefix"], fmt::format("\"{}\" has host bits set; did you mean {}?", s,
+                                               format_prefix(Ipv4Prefix{network_of(p), p.len})));
         } else {
             r.prefix = p;
         }

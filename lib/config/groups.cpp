@@ -7,26 +7,25 @@ namespace haslb::config::detail {
 namespace {
 
 constexpr GroupSpec kGroups[] = {
-    {"eal", false, parse_eal},
-    {"driver", false, parse_driver},
-    {"mempool", false, parse_mempool},
-    {"ports", true, parse_ports},
-    {"routes", false, parse_routes},
-    {"neighbors", false, parse_neighbors},
-    {"console", false, parse_console},
-    {"exception", false, parse_exception},
+    {"eal", false, parse_eal},         {"driver", false, parse_driver},
+    {"mempool", false, parse_mempool}, {"ports", true, parse_ports},
+    {"routes", false, parse_routes},   {"neighbors", false, parse_neighbors},
+    {"console", false, parse_console}, {"exception", false, parse_exception},
 };
 
 constexpr CrossCheck kCrossChecks[] = {
-    {check_ports, {"eal", "ports"}},
-    {check_routes, {"ports", "routes"}},
-    {check_resources, {"eal", "driver", "mempool", "ports"}},
+    {check_ports, {"eal", "ports"}},     {check_pci, {"eal", "driver", "ports"}},
+    {check_routes, {"ports", "routes"}}, {check_resources, {"eal", "driver", "mempool", "ports"}},
     {check_console, {"eal", "console"}},
 };
 
 }  // namespace
 
-std::span<const GroupSpec> group_specs() { return kGroups; }
-std::span<const CrossCheck> cross_checks() { return kCrossChecks; }
+std::span<const GroupSpec> group_specs() {
+    return kGroups;
+}
+std::span<const CrossCheck> cross_checks() {
+    return kCrossChecks;
+}
 
 }  // namespace haslb::config::detail

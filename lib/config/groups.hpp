@@ -50,6 +50,7 @@ void parse_console(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_exception(Ctx& ctx, const lc::Setting& group, Config& out);
 
 void check_ports(Ctx& ctx, const Config& cfg);
+void check_pci(Ctx& ctx, const Config& cfg);
 void check_routes(Ctx& ctx, const Config& cfg);
 void check_resources(Ctx& ctx, const Config& cfg);
 void check_console(Ctx& ctx, const Config& cfg);
@@ -68,9 +69,15 @@ int device_id(const std::string& device, std::string& id, std::string& why);
 // Values of devarg `key` in "net_x0,k1=v1,k2=v2,k1=v3", in order.
 std::vector<std::string> devargs(const std::string& device, std::string_view key);
 
-inline uint32_t prefix_mask(uint8_t len) { return len == 0 ? 0 : ~uint32_t{0} << (32 - len); }
-inline uint32_t network_of(const Ipv4Prefix& p) { return p.addr & prefix_mask(p.len); }
-inline uint32_t broadcast_of(const Ipv4Prefix& p) { return p.addr | ~prefix_mask(p.len); }
+inline uint32_t prefix_mask(uint8_t len) {
+    return len == 0 ? 0 : ~uint32_t{0} << (32 - len);
+}
+inline uint32_t network_of(const Ipv4Prefix& p) {
+    return p.addr & prefix_mask(p.len);
+}
+inline uint32_t broadcast_of(const Ipv4Prefix& p) {
+    return p.addr | ~prefix_mask(p.len);
+}
 inline bool contains(const Ipv4Prefix& p, uint32_t a) {
     return (a & prefix_mask(p.len)) == network_of(p);
 }

@@ -36,15 +36,17 @@ int parse(const detail::Source& src, Config& out, std::vector<Error>& errors) {
     for (int i = 0; i < root.getLength(); ++i) {
         std::string_view name = root[i].getName();
         if (std::find(known.begin(), known.end(), name) == known.end())
-            ctx.error(root[i], fmt::format("unknown group \"{}\"{}", name,
-                                           detail::suggestion(name, known)));
+            ctx.error(root[i],
+                      fmt::format("unknown group \"{}\"{}", name, detail::suggestion(name, known)));
     }
     std::set<std::string_view> failed;
     for (const auto& g : detail::group_specs()) {
         std::string name(g.name);
         size_t before = ctx.error_count();
-        if (root.exists(name)) g.parse(ctx, root[name.c_str()], out);
-        else if (g.required) ctx.error(ctx.top(), name, "required group is missing");
+        if (root.exists(name))
+            g.parse(ctx, root[name.c_str()], out);
+        else if (g.required)
+            ctx.error(ctx.top(), name, "required group is missing");
         if (ctx.error_count() != before) failed.insert(g.name);
     }
     for (const auto& c : detail::cross_checks()) {

@@ -30,8 +30,12 @@ enum class State { normal, string, comment };
 bool is_ident_start(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*';
 }
-bool is_ident(char c) { return is_ident_start(c) || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident(char c) {
+    return is_ident_start(c) || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 bool is_hex(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -64,7 +68,8 @@ private:
 // libconfig's scanner sees one (`^[ \t]*@include[ \t]+"`), else npos.
 size_t include_quote(std::string_view line) {
     size_t i = line.find_first_not_of(" \t");
-    if (i == std::string_view::npos || line.substr(i, 8) != "@include") return std::string_view::npos;
+    if (i == std::string_view::npos || line.substr(i, 8) != "@include")
+        return std::string_view::npos;
     i += 8;
     size_t j = line.find_first_not_of(" \t", i);
     if (j == i || j == std::string_view::npos || line[j] != '"') return std::string_view::npos;
@@ -115,7 +120,8 @@ void Expander::include(std::string_view line, size_t quote, uint32_t file, uint3
         return;
     }
     if (depth >= kMaxIncludeDepth) {
-        error(file, lineno, fmt::format("@include: more than {} nested includes", kMaxIncludeDepth));
+        error(file, lineno,
+              fmt::format("@include: more than {} nested includes", kMaxIncludeDepth));
         return;
     }
     fs::path p{std::string(name)};
@@ -155,8 +161,10 @@ void Expander::scan(std::string_view line, uint32_t file, uint32_t lineno) {
             continue;
         }
         if (state_ == State::string) {
-            if (c == '\\') ++i;
-            else if (c == '"') state_ = State::normal;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                state_ = State::normal;
             ++i;
             continue;
         }

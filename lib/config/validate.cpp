@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Checks across entries and groups. Each runs only when the groups it reads
 // parsed cleanly (see CrossCheck), so values here are individually valid.
+#include <algorithm>
 #include <cstdlib>
 #include <unordered_map>
 
@@ -12,7 +13,9 @@ namespace haslb::config::detail {
 
 namespace {
 
-std::string where(const Origin& o) { return fmt::format("{}:{}", o.file, o.line); }
+std::string where(const Origin& o) {
+    return fmt::format("{}:{}", o.file, o.line);
+}
 
 size_t worker_count(const Config& cfg) {
     std::vector<unsigned> ids;
@@ -45,8 +48,8 @@ void check_vdev_queues(Ctx& ctx, size_t i, const PortConfig& p, const std::strin
                                      workers + 1, workers + 1));
             return;
         }
-        size_t rx = devargs(p.device, "rx_iface").size() +
-                    devargs(p.device, "rx_iface_in").size() + devargs(p.device, "rx_pcap").size();
+        size_t rx = devargs(p.device, "rx_iface").size() + devargs(p.device, "rx_iface_in").size() +
+                    devargs(p.device, "rx_pcap").size();
         size_t tx = devargs(p.device, "tx_iface").size() + devargs(p.device, "tx_pcap").size();
         // With only one side given, the PMD adds as many dummy queues on the other.
         size_t nb_rx = rx ? rx : tx, nb_tx = tx ? tx : rx;
@@ -84,15 +87,33 @@ void check_ports(Ctx& ctx, const Config& cfg) {
                              fmt::format("address {} is already used by port \"{}\" ({})",
                                          format_ipv4(p.address.addr), q.name, where(q.origin)));
             } else if (contains(p.address, q.address.addr) || contains(q.address, p.address.addr)) {
-                ctx.error_at(
-                    fmt::format("ports.[{}].address", i), p.origin,
-                    fmt::format("subnet {} overlaps subnet {} of port \"{}\" ({})",
-                                format_prefix({network_of(p.address), p.address.len}),
-                                format_prefix({network_of(q.address), q.address.len}), q.name,
-                                where(q.origin)));
+                ctx.error_at(fmt::format("ports.[{}].address", i), p.origin,
+                             fmt::format("subnet {} overlaps subnet {} of port \"{}\" ({})",
+                                         format_prefix({network_of(p.address), p.address.len}),
+                                         format_prefix({network_of(q.address), q.address.len}),
+                                         q.name, where(q.origin)));
             }
         }
         check_vdev_queues(ctx, i, p, id, workers);
+    }
+}
+
+void check_pci(Ctx& ctx, const Config& cfg) {
+    // haslb passes a PCI port to EAL as -a; with --no-pci EAL never probes it.
+    auto has_no_pci = [](const std::vector<std::string>& args) {
+        return std::find(args.begin(), args.end(), "--no-pci") != args.end();
+    };
+    const char* where_set = has_no_pci(cfg.driver.eal_args) ? "driver.eal_args"
+                            : has_no_pci(cfg.eal.args)      ? "eal.args"
+                                                            : nullptr;
+    if (!where_set) return;
+    for (size_t i = 0; i < cfg.ports.size(); ++i) {
+        const PortConfig& p = cfg.ports[i];
+        if (p.device.starts_with("net_")) continue;
+        ctx.error_at(fmt::format("ports.[{}].device", i), p.origin,
+                     fmt::format("PCI device {} cannot be probed: {} has --no-pci (a lab "
+                                 "profile with a NIC port?)",
+                                 p.device, where_set));
     }
 }
 
@@ -128,15 +149,15 @@ void check_routes(Ctx& ctx, const Config& cfg) {
             ctx.error_at(via_key, r.origin,
                          fmt::format("next hop {} is not on any port subnet ({})", via, subnets));
         } else if (on->address.addr == r.via) {
-            ctx.error_at(via_key, r.origin,
-                         fmt::format("next hop {} is the address of port \"{}\" itself", via,
-                                     on->name));
-        } else if (on->address.len < 31 && (r.via == network_of(on->address) ||
-                                            r.via == broadcast_of(on->address))) {
-            ctx.error_at(via_key, r.origin,
-                         fmt::format("next hop {} is the {} address of port \"{}\"'s subnet", via,
-                                     r.via == network_of(on->address) ? "network" : "broadcast",
-                                     on->name));
+            ctx.error_at(
+                via_key, r.origin,
+                fmt::format("next hop {} is the address of port \"{}\" itself", via, on->name));
+        } else if (on->address.len < 31 &&
+                   (r.via == network_of(on->address) || r.via == broadcast_of(on->address))) {
+            ctx.error_at(
+                via_key, r.origin,
+                fmt::format("next hop {} is the {} address of port \"{}\"'s subnet", via,
+                            r.via == network_of(on->address) ? "network" : "broadcast", on->name));
         }
     }
 }
@@ -149,13 +170,13 @@ void check_resources(Ctx& ctx, const Config& cfg) {
     for (const PortConfig& p : cfg.ports)
         need += uint64_t{p.rx_queue_size ? p.rx_queue_size : cfg.driver.rx_queue_size} * workers;
     if (need > cfg.mempool.mbufs)
-        ctx.error_at("mempool.mbufs", ctx.top(),
-                     fmt::format("{} mbufs cannot fill the RX rings and lcore caches: they hold "
-                                 "{} ({} port{} x {} worker{} x RX queue size + {} lcores x "
-                                 "cache {})",
-                                 cfg.mempool.mbufs, need, cfg.ports.size(),
-                                 cfg.ports.size() == 1 ? "" : "s", workers, workers == 1 ? "" : "s",
-                                 workers + 1, cfg.mempool.cache));
+        ctx.error_at(
+            "mempool.mbufs", ctx.top(),
+            fmt::format("{} mbufs cannot fill the RX rings and lcore caches: they hold "
+                        "{} ({} port{} x {} worker{} x RX queue size + {} lcores x "
+                        "cache {})",
+                        cfg.mempool.mbufs, need, cfg.ports.size(), cfg.ports.size() == 1 ? "" : "s",
+                        workers, workers == 1 ? "" : "s", workers + 1, cfg.mempool.cache));
 }
 
 void check_console(Ctx& ctx, const Config& cfg) {

@@ -67,13 +67,14 @@ void run_parsed(cmdline* cl, const std::string& line) {
     if (b == std::string::npos || line[b] == '#') return;
     std::string in = line;
     if (in.empty() || in.back() != '\n') in.push_back('\n');
+    const std::string cmd = line.substr(b, line.find_last_not_of(" \t\r\n") - b + 1);
     int rc = cmdline_parse(cl, in.c_str());
     if (rc == CMDLINE_PARSE_AMBIGUOUS)
-        print(cl, "Ambiguous command\n");
+        print(cl, fmt::format("Ambiguous command: {} (type 'help')\n", cmd));
     else if (rc == CMDLINE_PARSE_NOMATCH)
-        print(cl, fmt::format("Command not found: {} (type 'help')\n", line.substr(b, line.find_last_not_of(" \t\r\n") - b + 1)));
+        print(cl, fmt::format("Command not found: {} (type 'help')\n", cmd));
     else if (rc == CMDLINE_PARSE_BAD_ARGS)
-        print(cl, "Bad arguments (type 'help')\n");
+        print(cl, fmt::format("Bad arguments: {} (type 'help')\n", cmd));
 }
 
 // Reads what is available; runs complete lines. Returns false at EOF/error.

@@ -36,7 +36,7 @@ struct PortView {
 std::vector<PortView> port_views();
 
 config::MacAddr port_mac(uint16_t index);
-const std::string& port_name(uint16_t index);
+std::string port_name(uint16_t index);  // "port<N>" before ports_init
 
 // Index of the port whose name is `name`, or -ENOENT.
 int port_index(const std::string& name);

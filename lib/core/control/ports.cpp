@@ -215,7 +215,9 @@ config::MacAddr port_mac(uint16_t index) {
     return m;
 }
 
-const std::string& port_name(uint16_t index) { return g_static[index].name; }
+std::string port_name(uint16_t index) {
+    return index < g_static.size() ? g_static[index].name : fmt::format("port{}", index);
+}
 
 int port_index(const std::string& name) {
     for (size_t i = 0; i < g_static.size(); i++)

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// An in-process appliance for unit tests and the fixture runner: EAL without
+// hugepages or PCI, the real pool, tables and stages, and three data ports
+// backed by rte_ring ethdevs (net_ring) so that what the control lcore sends
+// can be read back.
+//
+//   access 192.0.2.1/24    02:00:00:00:01:01   host pdsn 192.0.2.10    02:00:00:00:0a:0a
+//   farm   198.51.100.1/24 02:00:00:00:02:01   host ha1  198.51.100.11 02:00:00:00:0b:0b
+//   core   203.0.113.1/25  02:00:00:00:03:01   host srv  203.0.113.10  02:00:00:00:0c:0c
+//   route  203.0.113.128/25 via 203.0.113.10
+#pragma once
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dataplane.hpp"
+
+namespace haslb::test {
+
+// Initialises EAL once per process (idempotent). Returns false on failure.
+bool eal_up();
+
+class World {
+public:
+    World();   // builds everything; REQUIREs success through `ok()`
+    ~World();  // tears it down (tables, pool); counters reset
+    bool ok() const { return ok_; }
+    const std::string& error() const { return err_; }
+
+    // A frame as an mbuf from the real pool.
+    rte_mbuf* mbuf(const std::vector<uint8_t>& frame);
+    // Runs the pipeline on `frames` arriving on port `in_port`; returns the
+    // burst with verdicts (mbufs still owned by the burst: call release()).
+    core::Burst run(uint16_t in_port, const std::vector<std::vector<uint8_t>>& frames);
+    void release(core::Burst& b);
+
+    // Packets the control lcore sent on port p (control TX queue), drained.
+    std::vector<std::vector<uint8_t>> control_sent(uint16_t p);
+
+    static std::vector<uint8_t> bytes(const rte_mbuf* m);
+
+private:
+    bool ok_ = false;
+    std::string err_;
+    std::vector<rte_ring*> rings_;
+};
+
+}  // namespace haslb::test
