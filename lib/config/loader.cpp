@@ -91,12 +91,16 @@ std::string Error::str() const {
 
 int load(const std::string& path, Config& out, std::vector<Error>& errors) {
     errors.clear();
-    std::string text;
-    if (int rc = detail::read_file(path, text); rc < 0) {
-        errors.push_back(Error{Origin{path, 0}, "", "cannot read file"});
-        return rc;
+    std::string text, dir;
+    try {
+        if (int rc = detail::read_file(path, text); rc < 0) {
+            errors.push_back(Error{Origin{path, 0}, "", "cannot read file"});
+            return rc;
+        }
+        dir = std::filesystem::path(path).parent_path().string();
+    } catch (const std::bad_alloc&) {
+        return -ENOMEM;
     }
-    std::string dir = std::filesystem::path(path).parent_path().string();
     return load_text(text, path, dir, true, out, errors);
 }
 

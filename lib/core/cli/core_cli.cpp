@@ -5,6 +5,7 @@
 #include "console/console.hpp"
 #include "core/counters.hpp"
 #include "core/ports.hpp"
+#include "core/reload.hpp"
 #include "core/version.hpp"
 
 namespace haslb::core {
@@ -45,7 +46,17 @@ void show_drops(cmdline* cl, const std::vector<std::string>&) {
     console::print(cl, out);
 }
 
+void reload_cmd(cmdline* cl, const std::vector<std::string>&) {
+    std::string msg;
+    int rc = reload(msg);
+    console::print(cl, rc == 0 ? msg : fmt::format("% {}", msg));
+}
+
 __attribute__((constructor)) void register_core_cli() {
+    console::register_fixed({"reload"},
+                            "reload: re-read the configuration file; apply routes and neighbour timers "
+                            "(init-only changes are refused)",
+                            reload_cmd);
     console::register_fixed({"show", "version"}, "show version: haslb and DPDK versions, uptime",
                             show_version);
     console::register_fixed({"show", "ports"},

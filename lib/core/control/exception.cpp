@@ -21,6 +21,7 @@
 #include "core/control.hpp"
 #include "core/netns.hpp"
 #include "core/ports.hpp"
+#include "core/reload.hpp"
 #include "net/l2.hpp"
 
 namespace haslb::core {
@@ -63,7 +64,7 @@ int set_address(int fd, const std::string& ifname, const config::Ipv4Prefix& a, 
     return ifreq_ioctl(fd, SIOCSIFNETMASK, ifr, "SIOCSIFNETMASK", err);
 }
 
-int add_route(int fd, const config::RouteConfig& r, std::string& err) {
+int route_ioctl(int fd, unsigned long req, const config::RouteConfig& r, std::string& err) {
     rtentry rt{};
     sockaddr_in dst = sin_of(r.prefix.addr), gw = sin_of(r.via),
                 mask = sin_of(r.prefix.len ? ~0u << (32 - r.prefix.len) : 0);
@@ -71,11 +72,44 @@ int add_route(int fd, const config::RouteConfig& r, std::string& err) {
     memcpy(&rt.rt_gateway, &gw, sizeof(gw));
     memcpy(&rt.rt_genmask, &mask, sizeof(mask));
     rt.rt_flags = RTF_UP | RTF_GATEWAY;
-    if (ioctl(fd, SIOCADDRT, &rt) == 0) return 0;
+    if (ioctl(fd, req, &rt) == 0) return 0;
     int e = errno;
-    err = fmt::format("cannot add route {} via {} in the exception namespace: {}",
-                      config::format_prefix(r.prefix), config::format_ipv4(r.via), strerror(e));
+    err = fmt::format("cannot {} route {} via {} in the exception namespace: {}",
+                      req == SIOCADDRT ? "add" : "delete", config::format_prefix(r.prefix),
+                      config::format_ipv4(r.via), strerror(e));
     return -e;
+}
+
+int add_route(int fd, const config::RouteConfig& r, std::string& err) {
+    return route_ioctl(fd, SIOCADDRT, r, err);
+}
+
+bool has_route(const std::vector<config::RouteConfig>& v, const config::RouteConfig& r) {
+    for (const auto& x : v)
+        if (x.prefix.addr == r.prefix.addr && x.prefix.len == r.prefix.len && x.via == r.via) return true;
+    return false;
+}
+
+// The kernel behind the taps follows the static routes too, so that control
+// protocols reach servers behind a gateway.
+int kernel_routes_reload(const config::Config& cur, const config::Config& next, bool apply,
+                         std::string& msg) {
+    if (!apply) return 0;
+    NetnsScope scope(g_netns);
+    if (scope.status()) {
+        msg = fmt::format("cannot enter {}: {}\n", g_netns, strerror(-scope.status()));
+        return scope.status();
+    }
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    int result = 0;
+    std::string err;
+    for (const auto& r : cur.routes)
+        if (!has_route(next.routes, r) && route_ioctl(fd, SIOCDELRT, r, err)) msg += err + "\n";
+    for (const auto& r : next.routes)
+        if (!has_route(cur.routes, r) && (result = add_route(fd, r, err))) msg += err + "\n";
+    close(fd);
+    return result;
 }
 
 // Best effort: a kernel without IPv6 has no such file.
@@ -215,6 +249,7 @@ int exception_init(const config::Config& cfg, std::string& err) {
     if (rc != 0) return rc;
     set_control_handler(ControlKind::kLocal, deliver_to_kernel);
     register_poller("exception-taps", pump_taps);
+    register_reloader("exception-routes", kernel_routes_reload);
     return 0;
 }
 

@@ -119,7 +119,9 @@ int setup_port(const config::Config& cfg, uint16_t idx, unsigned nb_workers, std
         rte_ether_addr a;
         memcpy(a.addr_bytes, pc.mac->data(), 6);
         if ((rc = rte_eth_dev_default_mac_addr_set(pid, &a)) != 0) {
-            err = fmt::format("port {}: cannot set MAC: {}", pc.name, rte_strerror(-rc));
+            err = fmt::format("{}:{}: port {}: the device cannot take MAC {}: {}{}", pc.origin.file,
+                              pc.origin.line, pc.name, config::format_mac(*pc.mac), rte_strerror(-rc),
+                              rc == -ENOTSUP ? " (remove the mac key)" : "");
             return rc;
         }
     }

@@ -8,6 +8,7 @@
 
 #include "core/control.hpp"
 #include "core/rcu.hpp"
+#include "core/reload.hpp"
 #include "route/fib.hpp"
 #include "route/neighbor.hpp"
 
@@ -18,6 +19,47 @@ rte_timer g_neigh_timer;
 bool g_timer_armed = false;
 
 void neigh_timer_cb(rte_timer*, void*) { neigh_tick(rte_get_tsc_cycles()); }
+
+bool same_route(const config::RouteConfig& a, const config::RouteConfig& b) {
+    return a.prefix.addr == b.prefix.addr && a.prefix.len == b.prefix.len && a.via == b.via;
+}
+
+bool contains(const std::vector<config::RouteConfig>& v, const config::RouteConfig& r) {
+    for (const auto& x : v)
+        if (same_route(x, r)) return true;
+    return false;
+}
+
+// Static routes and neighbour timers are reloadable; the loader has already
+// checked that every gateway is on a port subnet, so there is nothing to
+// refuse here.
+int route_reload(const config::Config& cur, const config::Config& next, bool apply, std::string& msg) {
+    if (!apply) return 0;
+    int result = 0;
+    std::string err;
+    for (const auto& r : cur.routes) {
+        if (contains(next.routes, r)) continue;
+        if (int rc = route_del(r.prefix.addr, r.prefix.len, err)) {
+            msg += err + "\n";
+            result = rc;
+        } else {
+            msg += fmt::format("route {} via {} removed\n", config::format_prefix(r.prefix),
+                               config::format_ipv4(r.via));
+        }
+    }
+    for (const auto& r : next.routes) {
+        if (contains(cur.routes, r)) continue;
+        if (int rc = route_add_static(r.prefix.addr, r.prefix.len, r.via, err)) {
+            msg += fmt::format("{}:{}: {}\n", r.origin.file, r.origin.line, err);
+            result = rc;
+        } else {
+            msg += fmt::format("route {} via {} added\n", config::format_prefix(r.prefix),
+                               config::format_ipv4(r.via));
+        }
+    }
+    neigh_set_params(next.neighbors);
+    return result;
+}
 
 }  // namespace
 
@@ -38,6 +80,7 @@ int route_init(const config::Config& cfg, std::string& err) {
             return rc;
         }
     }
+    core::register_reloader("routes", route_reload);
     core::set_control_handler(core::ControlKind::kArp, arp_input);
     core::set_control_handler(core::ControlKind::kHold, neigh_hold);
     rte_timer_init(&g_neigh_timer);
