@@ -57,7 +57,7 @@ int g_world_seq = 0;
 bool eal_up() {
     static int state = 0;  // 0 not tried, 1 up, -1 failed
     if (state) return state > 0;
-    std::string prefix = fmt::format("haslb-unit-{}", getpid());
+    std::string prefix = "haslb-unit";  // one runtime dir, reused (no shared files)
     std::vector<std::string> args{"haslb-test", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
                                   "-l", "0", "--log-level", "*:error",
                                   "--file-prefix", prefix, "--no-telemetry"};

@@ -72,12 +72,15 @@ int setup_port(const config::Config& cfg, uint16_t idx, unsigned nb_workers, std
         err = fmt::format("port {}: cannot read device info: {}", pc.name, rte_strerror(-rc));
         return rc;
     }
+    // Kernel-backed PMDs spread flows over queues haslb did not ask for:
     // net_af_packet opens all `qpairs` sockets at probe time in one
-    // PACKET_FANOUT group: the kernel spreads flows over every one of them
-    // whether configured or not, so all of them must be polled.
-    const bool fanout = strcmp(info.driver_name, "net_af_packet") == 0;
-    const uint16_t nb_rxq = fanout ? info.max_rx_queues : uint16_t(nb_workers);
+    // PACKET_FANOUT group, and net_tap needs as many RX as TX queues (each a
+    // queue of the multi-queue tap, which the kernel hashes flows onto).
+    // Workers poll every RX queue (worker w: w, w + workers, ...).
     const uint16_t nb_txq = uint16_t(nb_workers + 1);
+    uint16_t nb_rxq = uint16_t(nb_workers);
+    if (strcmp(info.driver_name, "net_af_packet") == 0) nb_rxq = info.max_rx_queues;
+    if (strcmp(info.driver_name, "net_tap") == 0) nb_rxq = nb_txq;
     if (info.max_rx_queues < nb_workers || info.max_tx_queues < nb_txq) {
         err = fmt::format(
             "{}:{}: port {}: device has {} RX / {} TX queues; haslb needs {} RX (one per worker) "
