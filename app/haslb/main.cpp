@@ -26,6 +26,7 @@
 #include "core/exception.hpp"
 #include "core/ports.hpp"
 #include "core/rcu.hpp"
+#include "core/reload.hpp"
 #include "core/version.hpp"
 #include "core/worker.hpp"
 #include "route/route.hpp"
@@ -164,6 +165,7 @@ int run(const config::Config& cfg, const Args& args) {
         rte_eal_mp_wait_lcore();
     });
 
+    core::set_running_config(cfg);
     core::mark_start();
     fmt::print(stderr, "haslb: {} ports, {} worker lcore(s), console socket {}{}\n", cfg.ports.size(),
                nb_workers, console::socket_path(),
