@@ -108,6 +108,11 @@ unsigned timers_poll(uint64_t) {
 }
 
 int run(const config::Config& cfg, const Args& args) {
+    std::string err;
+    if (console::probe_running(cfg, err)) {
+        fmt::print(stderr, "haslb: {}\n", err);
+        return 2;
+    }
     std::vector<std::string> eal = core::eal_arguments(cfg, args.eal_extra);
     std::vector<char*> eal_argv;
     for (auto& s : eal) eal_argv.push_back(s.data());
@@ -119,7 +124,6 @@ int run(const config::Config& cfg, const Args& args) {
     Teardown td;
     td.push([] { rte_eal_cleanup(); });
 
-    std::string err;
     auto fail = [&](int rc) {
         fmt::print(stderr, "haslb: {}\n", err);
         return rc == -EADDRINUSE || rc == -EINVAL ? 2 : 1;

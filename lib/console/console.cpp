@@ -153,29 +153,29 @@ unsigned console_poll(uint64_t) {
     return work;
 }
 
-int listen_socket(const config::Config& cfg, std::string& err) {
-    mkdir(cfg.console.socket_dir.c_str(), 0755);
-    g_socket_path = cfg.console.socket_dir + "/" + cfg.eal.file_prefix + ".sock";
-    sockaddr_un sa{};
+std::string path_of(const config::Config& cfg) {
+    return cfg.console.socket_dir + "/" + cfg.eal.file_prefix + ".sock";
+}
+
+int sockaddr_of(const std::string& path, sockaddr_un& sa, std::string& err) {
+    sa = sockaddr_un{};
     sa.sun_family = AF_UNIX;
-    if (g_socket_path.size() >= sizeof(sa.sun_path)) {
-        err = fmt::format("console socket path too long: {}", g_socket_path);
+    if (path.size() >= sizeof(sa.sun_path)) {
+        err = fmt::format("console socket path too long: {}", path);
         return -ENAMETOOLONG;
     }
-    memcpy(sa.sun_path, g_socket_path.c_str(), g_socket_path.size() + 1);
+    memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+    return 0;
+}
+
+int listen_socket(const config::Config& cfg, std::string& err) {
+    mkdir(cfg.console.socket_dir.c_str(), 0755);
+    if (int rc = probe_running(cfg, err)) return rc;
+    g_socket_path = path_of(cfg);
+    sockaddr_un sa;
+    if (int rc = sockaddr_of(g_socket_path, sa, err)) return rc;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) return -errno;
-    // A socket that accepts belongs to a running haslb: never steal it.
-    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (probe >= 0 && connect(probe, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0) {
-        close(probe);
-        close(fd);
-        err = fmt::format("another haslb with file_prefix \"{}\" is running ({} answers)",
-                          cfg.eal.file_prefix, g_socket_path);
-        g_socket_path.clear();
-        return -EADDRINUSE;
-    }
-    if (probe >= 0) close(probe);
     unlink(g_socket_path.c_str());
     if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(fd, 8) != 0) {
         int e = errno;
@@ -190,6 +190,21 @@ int listen_socket(const config::Config& cfg, std::string& err) {
 }
 
 }  // namespace
+
+int probe_running(const config::Config& cfg, std::string& err) {
+    const std::string path = path_of(cfg);
+    sockaddr_un sa;
+    if (int rc = sockaddr_of(path, sa, err)) return rc;
+    // A socket that accepts belongs to a running haslb: never steal it.
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (probe < 0) return 0;
+    const bool live = connect(probe, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0;
+    close(probe);
+    if (!live) return 0;
+    err = fmt::format("another haslb with file_prefix \"{}\" is running ({} answers)",
+                      cfg.eal.file_prefix, path);
+    return -EADDRINUSE;
+}
 
 void register_command(cmdline_parse_inst_t* inst) { registry().insts.push_back(inst); }
 

@@ -39,6 +39,11 @@ std::vector<std::string> help_lines();
 int console_init(const config::Config& cfg, bool terminal, std::string& err);
 void console_fini();
 
+// Whether a live haslb already answers on the socket `cfg` names. Returns 0,
+// or -EADDRINUSE with `err` set. Call before EAL init: a second EAL with the
+// same file prefix would fight over the running one's telemetry socket.
+int probe_running(const config::Config& cfg, std::string& err);
+
 // Path of the socket (for messages).
 const std::string& socket_path();
 

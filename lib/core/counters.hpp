@@ -37,7 +37,8 @@ namespace haslb::core {
     X(tx_full, "egress queue full")                                                  \
     X(no_exception_path, "local packet but the port has no exception tap")           \
     X(arp_ignored, "ARP not for us and not updating a known neighbour")              \
-    X(arp_hold_dropped, "held packet dropped when its next hop failed")
+    X(arp_hold_dropped, "held packet dropped when its next hop failed")          \
+    X(neighbor_table_full, "next hop not resolvable: neighbour table full")
 
 // Non-drop statistics.
 #define HASLB_STATS(X)                                                 \
@@ -54,6 +55,7 @@ namespace haslb::core {
     X(neighbors_learned, "neighbour entries created")                 \
     X(neighbors_updated, "neighbour MAC changes")                     \
     X(neighbors_expired, "neighbour entries removed by aging")        \
+    X(neighbors_refused, "neighbours not learned: table full")        \
     X(held_packets_sent, "held packets sent after resolution")
 
 enum class Drop : uint16_t {

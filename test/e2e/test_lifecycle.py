@@ -49,3 +49,22 @@ def test_clean_shutdown(lab, sig):
     rc = h.stop(sig, timeout=15, check=False)
     assert rc == 0, h.stderr
     assert h.leftovers() == [], h.stderr
+
+
+def test_second_instance_with_the_same_prefix_is_refused(lab):
+    """Starting haslb again with a running instance's file_prefix exits 2
+    with a message, before touching anything: the first keeps its console,
+    telemetry and exception namespace."""
+    from lab.haslb import haslb_binary
+
+    h = standard.standard_haslb(lab).start()
+    try:
+        r = lab.dut.run([haslb_binary(), "-c", h.config_path, "--no-console"], check=False, timeout=30)
+        assert r.returncode == 2, r
+        assert f'another haslb with file_prefix "{h.file_prefix}" is running' in r.stderr, r.stderr
+        assert "haslb 0.1.0" in h.console("show version")
+        assert h.telemetry("/haslb/version")["/haslb/version"]["version"] == "0.1.0"
+        assert h.exception_ns.exists()
+    finally:
+        rc = h.stop(check=False)
+    assert rc == 0

@@ -188,3 +188,28 @@ TEST_CASE("ARP between other hosts only refreshes known entries", "[neighbor][ar
     feed(w, 1, test::arp(1, kNewMac, "192.0.2.77", "00:00:00:00:00:00", "198.51.100.1", "ff:ff:ff:ff:ff:ff"));
     CHECK(find(route::neigh_list(), "192.0.2.77") == nullptr);
 }
+
+TEST_CASE("a full neighbour table refuses new entries by name and keeps the old ones", "[neighbor]") {
+    test::World w;
+    INFO(w.error());
+    REQUIRE(w.ok());
+    rte_ether_addr mac{{0x02, 0, 0, 0, 0x77, 0x77}};
+    int added = 0;
+    uint32_t ip = test::ip4("198.51.100.0");
+    int rc = 0;
+    // The /24 is too small to fill the table: add addresses of the farm
+    // subnet's supernet directly through the model function.
+    for (uint32_t i = 1; i < 200000; i++) {
+        rc = route::neigh_update(1, ip + 0x100 * 256 + i, mac, true);
+        if (rc != 0) break;
+        added++;
+    }
+    REQUIRE(rc == -ENOSPC);
+    CHECK(added >= 4000);
+    CHECK(core::total_stat(core::Stat::neighbors_refused) == 1);
+    // A packet to an unknown next hop cannot be resolved, and says why.
+    feed(w, 0, udp_to(kNew));
+    CHECK(core::total_drop(Drop::neighbor_table_full) == 1);
+    // Known neighbours still forward.
+    CHECK(feed(w, 0, udp_to("198.51.100.11")) == Verdict::kTx);
+}

@@ -161,7 +161,10 @@ int neigh_update(uint16_t port, uint32_t ip, const rte_ether_addr& mac, bool cre
     if (pos < 0) {
         if (!create_new) return -ENOENT;
         pos = create(port, ip, NeighState::kReachable, now);
-        if (pos < 0) return -ENOSPC;
+        if (pos < 0) {
+            core::count_stat(core::Stat::neighbors_refused);
+            return -ENOSPC;
+        }
         g_neigh.e[pos].mac.store(mac_pack(mac), std::memory_order_relaxed);
         set_state(pos, NeighState::kReachable);
         core::count_stat(core::Stat::neighbors_learned);
@@ -192,7 +195,7 @@ void neigh_hold(rte_mbuf* m) {
     if (pos < 0) {
         pos = create(pm->out_port, ip, NeighState::kIncomplete, now);
         if (pos < 0) {
-            core::count_drop(core::Drop::neighbor_failed);
+            core::count_drop(core::Drop::neighbor_table_full);
             rte_pktmbuf_free(m);
             return;
         }
