@@ -34,9 +34,11 @@ struct Registry {
     std::vector<cmdline_parse_inst_t*> insts;
     std::vector<cmdline_parse_inst_t*> ctx;  // NULL-terminated copy handed to cmdline
 };
+// Commands live as long as the process: never destroyed, so that nothing
+// registered from a constructor dangles during exit.
 Registry& registry() {
-    static Registry r;
-    return r;
+    static Registry* r = new Registry;
+    return *r;
 }
 
 // One connected operator: a socket, or stdin/stdout when it is not a tty.
