@@ -18,6 +18,9 @@ namespace haslb::core {
 int ports_init(const config::Config& cfg, unsigned nb_workers, std::string& err);
 void ports_fini();
 
+// Stops and closes an ethdev and marks the id kNoPort; nothing if already so.
+void port_stop_close(uint16_t& port_id);
+
 // Operator-facing description of a port (for show/telemetry).
 struct PortView {
     uint16_t index;

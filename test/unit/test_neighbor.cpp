@@ -213,3 +213,27 @@ TEST_CASE("a full neighbour table refuses new entries by name and keeps the old 
     // Known neighbours still forward.
     CHECK(feed(w, 0, udp_to("198.51.100.11")) == Verdict::kTx);
 }
+
+TEST_CASE("ARP requests on a tagged port carry the port's VLAN", "[neighbor][vlan]") {
+    test::World w;
+    INFO(w.error());
+    REQUIRE(w.ok());
+    core::g_dp.ports[1].vlan = 20;
+    feed(w, 0, udp_to(kNew));
+    auto sent = w.control_sent(1);
+    REQUIRE(sent.size() == 1);
+    REQUIRE(sent[0].size() == 14 + 4 + 28);
+    CHECK(sent[0][12] == 0x81);
+    CHECK((((sent[0][14] & 0x0f) << 8) | sent[0][15]) == 20);
+    CHECK(sent[0][16] == 0x08);
+    CHECK(sent[0][17] == 0x06);
+    // The reply comes tagged too; the held packet leaves tagged.
+    test::Bytes reply = test::arp(2, kNewMac, kNew, "02:00:00:00:02:01", "198.51.100.1", "02:00:00:00:02:01");
+    reply.insert(reply.begin() + 12, {0x81, 0x00, 0x00, 20});
+    feed(w, 1, reply);
+    sent = w.control_sent(1);
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0][12] == 0x81);
+    CHECK((((sent[0][14] & 0x0f) << 8) | sent[0][15]) == 20);
+    CHECK(sent[0][18 + 8] == 63);
+}

@@ -176,3 +176,53 @@ TEST_CASE("routes: connected and static listed, duplicates and off-link gateways
     CHECK(b.verdict[0] == Verdict::kDrop);
     w.release(b);
 }
+
+TEST_CASE("VLAN: a tag is added for a tagged egress port and removed for an untagged one",
+          "[route][vlan]") {
+    test::World w;
+    INFO(w.error());
+    REQUIRE(w.ok());
+    test::Bytes in = udp_frame("203.0.113.10");
+
+    SECTION("untagged in, tagged out") {
+        core::g_dp.ports[2].vlan = 100;
+        core::Burst b = w.run(0, {in});
+        REQUIRE(b.verdict[0] == Verdict::kTx);
+        test::Bytes out = test::World::bytes(b.pkts[0]);
+        REQUIRE(out.size() == in.size() + 4);
+        CHECK(out[12] == 0x81);
+        CHECK(out[13] == 0x00);
+        CHECK((((out[14] & 0x0f) << 8) | out[15]) == 100);
+        CHECK(out[16] == 0x08);
+        CHECK(out[17] == 0x00);
+        CHECK(out[18 + 8] == 63);
+        CHECK(net::ipv4_checksum_ok(reinterpret_cast<const rte_ipv4_hdr*>(&out[18])));
+        w.release(b);
+    }
+    SECTION("tagged in, untagged out") {
+        core::g_dp.ports[0].vlan = 10;
+        test::Ipv4Spec s;
+        s.vlan = 10;
+        s.l4 = test::udp(s.src, s.dst, 4000, 5000, test::Bytes(16, 0xab));
+        test::Bytes tagged = test::ipv4(s);
+        core::Burst b = w.run(0, {tagged});
+        REQUIRE(b.verdict[0] == Verdict::kTx);
+        test::Bytes out = test::World::bytes(b.pkts[0]);
+        REQUIRE(out.size() == tagged.size() - 4);
+        CHECK(out[12] == 0x08);
+        CHECK(out[13] == 0x00);
+        CHECK(test::Bytes(out.begin() + 14 + 20, out.end()) ==
+              test::Bytes(tagged.begin() + 18 + 20, tagged.end()));
+        w.release(b);
+    }
+    SECTION("a frame for another VLAN is dropped") {
+        core::g_dp.ports[0].vlan = 10;
+        test::Ipv4Spec s;
+        s.vlan = 11;
+        s.l4 = test::udp(s.src, s.dst, 1, 2, {});
+        core::Burst b = w.run(0, {test::ipv4(s)});
+        CHECK(b.verdict[0] == Verdict::kDrop);
+        CHECK(core::total_drop(Drop::vlan_mismatch) == 1);
+        w.release(b);
+    }
+}

@@ -256,13 +256,7 @@ int exception_init(const config::Config& cfg, std::string& err) {
 void exception_fini() {
     {
         NetnsScope scope(g_netns);
-        for (uint16_t p = 0; p < g_dp.nb_ports; p++) {
-            uint16_t tap = g_dp.ports[p].tap_port_id;
-            if (tap == kNoPort) continue;
-            rte_eth_dev_stop(tap);
-            rte_eth_dev_close(tap);
-            g_dp.ports[p].tap_port_id = kNoPort;
-        }
+        for (uint16_t p = 0; p < g_dp.nb_ports; p++) port_stop_close(g_dp.ports[p].tap_port_id);
         for (const auto& d : g_tap_devs) rte_eal_hotplug_remove("vdev", d.c_str());
         g_tap_devs.clear();
     }

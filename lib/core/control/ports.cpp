@@ -179,15 +179,16 @@ int ports_init(const config::Config& cfg, unsigned nb_workers, std::string& err)
     return 0;
 }
 
+void port_stop_close(uint16_t& port_id) {
+    if (port_id == kNoPort) return;
+    rte_eth_dev_stop(port_id);
+    rte_eth_dev_close(port_id);
+    port_id = kNoPort;
+}
+
 void ports_fini() {
     g_ready.store(false, std::memory_order_release);
-    for (uint16_t i = 0; i < g_dp.nb_ports; i++) {
-        uint16_t pid = g_dp.ports[i].port_id;
-        if (pid == kNoPort) continue;
-        rte_eth_dev_stop(pid);
-        rte_eth_dev_close(pid);
-        g_dp.ports[i].port_id = kNoPort;
-    }
+    for (uint16_t i = 0; i < g_dp.nb_ports; i++) port_stop_close(g_dp.ports[i].port_id);
     g_dp.nb_ports = 0;
 }
 
