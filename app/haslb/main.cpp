@@ -133,7 +133,7 @@ int run(const config::Config& cfg, const Args& args) {
         err = "eal.lcores must name at least two lcores (control + one worker)";
         return fail(-EINVAL);
     }
-    // The console socket first: it tells whether another instance runs.
+    // The console before the ports: an operator can look at a start that hangs.
     if (int rc = console::console_init(cfg, args.console, err)) return fail(rc);
     td.push([] { console::console_fini(); });
     if (int rc = core::rcu_init(err)) return fail(rc);
