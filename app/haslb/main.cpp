@@ -133,7 +133,8 @@ int run(const config::Config& cfg, const Args& args) {
         err = "eal.lcores must name at least two lcores (control + one worker)";
         return fail(-EINVAL);
     }
-    // The console before the ports: an operator can look at a start that hangs.
+    // The console socket before the ports: a second start with this file
+    // prefix finds it (probe_running) while this one is still starting.
     if (int rc = console::console_init(cfg, args.console, err)) return fail(rc);
     td.push([] { console::console_fini(); });
     if (int rc = core::rcu_init(err)) return fail(rc);
