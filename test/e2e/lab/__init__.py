@@ -11,8 +11,9 @@ haslb binary. Used by the pytest e2e suites (test/e2e) and scripts/run-lab.
         print(h.console("show neighbors"))
         assert h.stop() == 0
 
-See netns.py (Lab, Netns, Host, Segment, Capture), haslb.py (Haslb, Port),
-traffic.py (TCP/UDP peers), standard.py (the router topology).
+See netns.py (Lab), hosts.py (Netns, Host, Segment, Capture), cleanup.py
+(locks, leftovers of crashed runs), haslb.py (Haslb, Port), traffic.py
+(TCP/UDP peers), standard.py (the router topology).
 """
 import os
 
