@@ -30,6 +30,7 @@
 #include "core/version.hpp"
 #include "core/worker.hpp"
 #include "route/route.hpp"
+#include "slb/slb.hpp"
 
 namespace {
 
@@ -156,6 +157,11 @@ int run(const config::Config& cfg, const Args& args) {
         return fail(rc);
     }
     td.push([] { route::route_fini(); });
+    if (int rc = slb::slb_init(cfg, err)) {
+        slb::slb_fini();
+        return fail(rc);
+    }
+    td.push([] { slb::slb_fini(); });
 
     std::vector<core::WorkerConf> wconf(nb_workers);
     unsigned w = 0, lcore;

@@ -97,6 +97,48 @@ struct ExceptionConfig {
     std::string netns;
 };
 
+// HA-SLB (seeds 000/001; `ip slb serverfarm` / `ip slb vserver`).
+struct RealConfig {
+    uint32_t address = 0;   // host order; unicast
+    uint16_t weight = 8;    // reloadable; 0..65535 (IOS default 8); 0 = no new sessions
+    bool inservice = true;  // reloadable
+    Origin origin;
+};
+
+enum class FarmNat : uint8_t {
+    kNone,    // dispatched: rewrite the destination MAC only (reals on a port subnet, VIP on their loopback)
+    kServer,  // direct / NAT server: rewrite the destination IP to the real's
+};
+
+struct ServerFarmConfig {
+    std::string name;            // init-only; [A-Za-z0-9_-]{1,32}, unique
+    FarmNat nat = FarmNat::kNone;  // init-only; "none" | "server"
+    uint32_t retry_s = 60;       // reloadable; 1..3600: FAILED real retried after this
+    uint32_t reassign = 3;       // reloadable; 1..4: retransmissions before a session moves
+    uint32_t faildetect = 8;     // reloadable; 1..255: connection failures that make a real FAILED
+    std::vector<RealConfig> reals;  // the set of addresses is init-only (1..256 per farm, unique in a farm)
+    Origin origin;
+};
+
+struct VserverConfig {
+    std::string name;         // init-only; [A-Za-z0-9_-]{1,32}, unique
+    uint32_t virtual_addr = 0;  // init-only; the VIP, host order; unicast, not a port address
+    uint8_t protocol = 17;    // init-only; "udp" (the only one for ipmobile)
+    uint16_t port = 434;      // init-only; 1..65535
+    std::string service = "ipmobile";  // init-only; "ipmobile"
+    std::string serverfarm;   // init-only; must name a serverfarm
+    uint32_t idle_s = 10;     // reloadable; 1..65535: session object lifetime without RRQs
+    bool inservice = true;    // reloadable
+    Origin origin;
+};
+
+struct SlbConfig {
+    std::vector<ServerFarmConfig> serverfarms;  // 0..64
+    std::vector<VserverConfig> vservers;        // 0..64; (virtual, protocol, port) unique
+    uint32_t max_sessions = 65536;  // init-only; 1024..4194304: session table size
+    uint32_t max_bindings = 65536;  // init-only; 1024..4194304: binding table size
+};
+
 struct Config {
     std::string file;  // path given with -c
     EalConfig eal;
@@ -107,6 +149,7 @@ struct Config {
     NeighborConfig neighbors;
     ConsoleConfig console;
     ExceptionConfig exception;
+    SlbConfig slb;
 };
 
 struct Error {

@@ -48,12 +48,15 @@ void parse_routes(Ctx& ctx, const lc::Setting& list, Config& out);
 void parse_neighbors(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_console(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_exception(Ctx& ctx, const lc::Setting& group, Config& out);
+void parse_slb(Ctx& ctx, const lc::Setting& group, Config& out);
 
 void check_ports(Ctx& ctx, const Config& cfg);
 void check_pci(Ctx& ctx, const Config& cfg);
 void check_routes(Ctx& ctx, const Config& cfg);
 void check_resources(Ctx& ctx, const Config& cfg);
 void check_console(Ctx& ctx, const Config& cfg);
+void check_slb(Ctx& ctx, const Config& cfg);        // check_slb.cpp
+void check_slb_ports(Ctx& ctx, const Config& cfg);  // check_slb.cpp
 
 // Helpers shared by the parsers and checks.
 

@@ -38,7 +38,15 @@ namespace haslb::core {
     X(no_exception_path, "local packet but the port has no exception tap")           \
     X(arp_ignored, "ARP not for us and not updating a known neighbour")              \
     X(arp_hold_dropped, "held packet dropped when its next hop failed")          \
-    X(neighbor_table_full, "next hop not resolvable: neighbour table full")
+    X(neighbor_table_full, "next hop not resolvable: neighbour table full")      \
+    X(rrq_truncated, "RRQ to a virtual server shorter than its fixed part")     \
+    X(rrq_bad_extension, "RRQ extension runs past the end of the packet")       \
+    X(rrq_empty_nai, "RRQ with an NAI extension of length 0")                  \
+    X(rrq_not_request, "UDP to a virtual server port that is not an RRQ")      \
+    X(rrq_ha_field, "RRQ whose Home Agent field is not 0, broadcast or the VIP") \
+    X(vip_not_service, "to a virtual address, but not its protocol/port")     \
+    X(vserver_outofservice, "to a virtual server that is out of service")     \
+    X(no_real_available, "no real of the farm can take a new session")
 
 // Non-drop statistics.
 #define HASLB_STATS(X)                                                 \
@@ -56,7 +64,23 @@ namespace haslb::core {
     X(neighbors_updated, "neighbour MAC changes")                     \
     X(neighbors_expired, "neighbour entries removed by aging")        \
     X(neighbors_refused, "neighbours not learned: table full")        \
-    X(held_packets_sent, "held packets sent after resolution")
+    X(held_packets_sent, "held packets sent after resolution")        \
+    X(rrq_seen, "RRQs to virtual servers")                            \
+    X(rrq_balanced, "RRQs sent to a real")                            \
+    X(rrq_new_session, "RRQs that created a session")                 \
+    X(rrq_retransmitted, "RRQs seen again (same NAI and Identification, no RRP yet)") \
+    X(rrq_without_nai, "RRQs without an NAI, balanced per request")   \
+    X(sessions_reassigned, "sessions moved after too many retransmissions") \
+    X(sessions_refused, "new sessions refused: session table full")   \
+    X(sessions_expired, "sessions removed after their idle time")     \
+    X(nai_hash_collisions, "NAIs sharing a 64-bit hash: balanced per request") \
+    X(rrp_seen, "RRPs routed through haslb")                          \
+    X(rrp_accepted, "RRPs with code 0 or 1")                          \
+    X(rrp_denied, "RRPs with another code")                           \
+    X(slb_events_lost, "session/binding events lost: event ring full") \
+    X(bindings_learned, "bindings created or renewed from RRPs")      \
+    X(bindings_removed, "bindings removed (lifetime 0 or expired)")   \
+    X(bindings_refused, "bindings not stored: table full")
 
 enum class Drop : uint16_t {
 #define X(id, desc) id,

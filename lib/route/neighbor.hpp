@@ -85,6 +85,11 @@ std::vector<NeighInfo> neigh_list();  // sorted by address
 // unicast probe) else broadcast. Implemented in arp.cpp.
 int arp_send_request(uint16_t port, uint32_t target, const rte_ether_addr* dst);
 
+// Addresses haslb answers ARP for besides its port addresses (the virtual
+// servers on-link on a port). One owner; nullptr removes it. Control lcore.
+using ArpOwnerFn = bool (*)(uint16_t port, uint32_t ip);
+void register_arp_owner(ArpOwnerFn fn);
+
 // Handles an ARP frame from a worker (ControlKind::kArp): learns, then passes
 // it to the kernel when the kernel has use for it. Takes ownership.
 void arp_input(rte_mbuf* m);

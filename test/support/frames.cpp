@@ -108,6 +108,50 @@ Bytes arp(uint16_t op, const std::string& sha, const std::string& sip, const std
     return b;
 }
 
+namespace {
+
+void put64(Bytes& b, uint64_t v) {
+    put32(b, uint32_t(v >> 32));
+    put32(b, uint32_t(v));
+}
+
+void mip_tail(Bytes& b, const std::string& nai) {
+    if (!nai.empty()) {
+        b.push_back(131);
+        b.push_back(uint8_t(nai.size()));
+        b.insert(b.end(), nai.begin(), nai.end());
+    }
+    b.push_back(32);
+    b.push_back(20);
+    put32(b, 0x100);
+    for (int i = 0; i < 16; i++) b.push_back(uint8_t(0xa0 + i));
+}
+
+}  // namespace
+
+Bytes rrq(const std::string& nai, uint64_t ident, const std::string& ha, const std::string& home,
+          uint16_t lifetime) {
+    Bytes b{1, 0x02};
+    put16(b, lifetime);
+    put32(b, ip4(home));
+    put32(b, ip4(ha));
+    put32(b, ip4("192.0.2.10"));  // care-of address: the PDSN/FA
+    put64(b, ident);
+    mip_tail(b, nai);
+    return b;
+}
+
+Bytes rrp(uint8_t code, const std::string& nai, const std::string& home, const std::string& ha,
+          uint64_t ident, uint16_t lifetime) {
+    Bytes b{3, code};
+    put16(b, lifetime);
+    put32(b, ip4(home));
+    put32(b, ip4(ha));
+    put64(b, ident);
+    mip_tail(b, nai);
+    return b;
+}
+
 std::string hex(const Bytes& b) {
     std::string s;
     for (size_t i = 0; i < b.size(); i++) s += fmt::format("{:02x}{}", b[i], (i % 16 == 15) ? "\n" : " ");

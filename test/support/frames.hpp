@@ -34,6 +34,13 @@ Bytes icmp_echo(uint16_t id, uint16_t seq, size_t payload_len = 8);
 Bytes arp(uint16_t op, const std::string& sha, const std::string& sip, const std::string& tha,
           const std::string& tip, const std::string& eth_dst);
 
+// Mobile IP payloads (UDP data): fixed part, NAI extension (131) when `nai`
+// is not empty, then an MN-HA authentication extension (32, SPI + 16 bytes).
+Bytes rrq(const std::string& nai, uint64_t ident, const std::string& ha = "0.0.0.0",
+          const std::string& home = "0.0.0.0", uint16_t lifetime = 1800);
+Bytes rrp(uint8_t code, const std::string& nai, const std::string& home, const std::string& ha,
+          uint64_t ident, uint16_t lifetime = 1800);
+
 std::string hex(const Bytes& b);
 
 }  // namespace haslb::test

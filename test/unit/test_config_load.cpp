@@ -169,11 +169,11 @@ TEST_CASE("unknown top-level groups are errors", "[config][keys]") {
     Result r = load_text(R"(
 ports = ( { name = "p0"; device = "net_tap0"; address = "192.0.2.1/24"; } );
 rotues = ( );
-slb = { };)");
+widgets = { };)");
     INFO(all(r.errors));
     REQUIRE(r.errors.size() == 2);
     check_error(r.errors[0], "inline.conf", 2, "rotues", "did you mean \"routes\"?");
-    check_error(r.errors[1], "inline.conf", 3, "slb", "expected one of: eal, driver, mempool");
+    check_error(r.errors[1], "inline.conf", 3, "widgets", "expected one of: eal, driver, mempool");
 }
 
 TEST_CASE("unknown keys in groups and list elements are errors", "[config][keys]") {

@@ -16,7 +16,25 @@ bool on_subnet(const core::DpPort& p, uint32_t ip) {
     return (ip & p.mask) == (p.addr & p.mask) && ip != p.addr && ip != p.bcast;
 }
 
+ArpOwnerFn g_owner = nullptr;
+
+// Turns the request in `m` into our reply for `ip` and sends it.
+void reply_in_place(rte_mbuf* m, const core::DpPort& p, uint16_t port, rte_arp_hdr* arp, uint32_t ip) {
+    const rte_ether_addr asker = arp->arp_data.arp_sha;
+    const uint32_t asker_ip = arp->arp_data.arp_sip;
+    arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+    arp->arp_data.arp_tha = asker;
+    arp->arp_data.arp_tip = asker_ip;
+    arp->arp_data.arp_sha = p.mac;
+    arp->arp_data.arp_sip = rte_cpu_to_be_32(ip);
+    uint8_t l2 = core::meta(m)->l2_len;
+    net::l2_write(m, l2, asker, p.mac, p.vlan, RTE_ETHER_TYPE_ARP);
+    core::control_tx(port, m);
+}
+
 }  // namespace
+
+void register_arp_owner(ArpOwnerFn fn) { g_owner = fn; }
 
 int arp_send_request(uint16_t port, uint32_t target, const rte_ether_addr* dst) {
     const core::DpPort& p = core::g_dp.ports[port];
@@ -63,6 +81,12 @@ void arp_input(rte_mbuf* m) {
         // anything else may refresh an entry we already have.
         const bool create = for_us || (op == RTE_ARP_OP_REPLY && tip == p.addr);
         learned = neigh_update(pm->in_port, sip, arp->arp_data.arp_sha, create) == 0;
+    }
+    if (op == RTE_ARP_OP_REQUEST && !for_us && !gratuitous && g_owner && g_owner(pm->in_port, tip)) {
+        // A virtual server: answered here, the kernel does not hold it.
+        if (on_subnet(p, sip)) neigh_update(pm->in_port, sip, arp->arp_data.arp_sha, true);
+        reply_in_place(m, p, pm->in_port, arp, tip);
+        return;
     }
     if (for_us || gratuitous) {
         core::deliver_to_kernel(m);

@@ -48,23 +48,26 @@ void route_stage(Burst& b, core::StageCtx& ctx) {
     }
     if (!n) return;
 
-    // 2. Longest prefix match for the burst.
+    // 2. Longest prefix match for the burst (a service stage may have
+    // chosen the next hop already: dispatched SLB).
     rte_lpm_lookup_bulk(g_fib.lpm, ips, nhs, n);
     const void* keys[core::kBurst];
     uint16_t kidx[core::kBurst];
     uint16_t k = 0;
     for (uint16_t j = 0; j < n; j++) {
         const uint16_t i = idx[j];
-        if (!(nhs[j] & RTE_LPM_LOOKUP_SUCCESS)) {
-            core::drop(b, i, Drop::no_route);
-            continue;
-        }
-        const NextHop& nh = g_fib.nh[nhs[j] & 0x00ffffff];
         PacketMeta* pm = core::meta(b.pkts[i]);
-        pm->out_port = nh.port;
-        pm->next_hop = nh.gw ? nh.gw : pm->dst_ip;
+        if (!(pm->flags & core::kFlagNextHopSet)) {
+            if (!(nhs[j] & RTE_LPM_LOOKUP_SUCCESS)) {
+                core::drop(b, i, Drop::no_route);
+                continue;
+            }
+            const NextHop& nh = g_fib.nh[nhs[j] & 0x00ffffff];
+            pm->out_port = nh.port;
+            pm->next_hop = nh.gw ? nh.gw : pm->dst_ip;
+        }
         auto* ip = net::at<rte_ipv4_hdr>(b.pkts[i], pm->l2_len);
-        if (rte_be_to_cpu_16(ip->total_length) > core::g_dp.ports[nh.port].mtu) {
+        if (rte_be_to_cpu_16(ip->total_length) > core::g_dp.ports[pm->out_port].mtu) {
             core::drop(b, i, Drop::mtu_exceeded);
             continue;
         }

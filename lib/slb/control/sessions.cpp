@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The session table: created here, filled by workers (datapath/rrq_stage),
+// expired and cleared here.
+#include <fmt/format.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/counters.hpp"
+#include "core/rcu.hpp"
+#include "slb/control/model.hpp"
+
+namespace haslb::slb {
+namespace detail {
+
+int sessions_init(uint32_t max_sessions, std::string& err) {
+    rte_hash_parameters p{};
+    p.name = "haslb_slb_sessions";
+    p.entries = max_sessions;
+    p.key_len = sizeof(SessKey);
+    p.hash_func = rte_hash_crc;
+    p.socket_id = SOCKET_ID_ANY;
+    // Workers add concurrently; everybody reads without locks.
+    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD;
+    g_slb.sessions = rte_hash_create(&p);
+    if (!g_slb.sessions) {
+        err = fmt::format("cannot create the session table ({} entries): {}", max_sessions,
+                          rte_strerror(rte_errno));
+        return -ENOMEM;
+    }
+    if (core::g_qsbr) {
+        rte_hash_rcu_config rc{};
+        rc.v = core::g_qsbr;
+        rc.mode = RTE_HASH_QSBR_MODE_DQ;
+        if (rte_hash_rcu_qsbr_add(g_slb.sessions, &rc) != 0) {
+            err = fmt::format("rte_hash_rcu_qsbr_add(sessions): {}", rte_strerror(rte_errno));
+            return -EINVAL;
+        }
+    }
+    const size_t slots = size_t(rte_hash_max_key_id(g_slb.sessions)) + 1;
+    g_slb.entries = static_cast<Session*>(
+        rte_zmalloc("haslb_slb_entries", sizeof(Session) * slots, RTE_CACHE_LINE_SIZE));
+    if (!g_slb.entries) {
+        err = fmt::format("cannot allocate {} session entries", slots);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+void sessions_fini() {
+    if (g_slb.sessions) rte_hash_free(g_slb.sessions);
+    rte_free(g_slb.entries);
+    g_slb.sessions = nullptr;
+    g_slb.entries = nullptr;
+}
+
+namespace {
+
+// Removes one session (control lcore): invalid first, so a worker that
+// finds the key meanwhile treats it as new; the slot is reused after RCU.
+void remove(int32_t pos, const SessKey& key) {
+    Session& s = g_slb.entries[pos];
+    if (!s.valid.exchange(0)) return;
+    const uint16_t real = s.real.load();
+    if (real < kMaxReals) g_slb.reals[real].conns.fetch_sub(1, std::memory_order_relaxed);
+    rte_hash_del_key(g_slb.sessions, &key);
+}
+
+std::string nai_text(const Session& s) {
+    std::string out;
+    for (uint8_t i = 0; i < s.nai_len; i++) {
+        const char c = char(s.nai[i]);
+        out += (c >= 0x20 && c < 0x7f) ? c : '.';
+    }
+    return out;
+}
+
+}  // namespace
+
+void session_mark_rrp(uint64_t nai_hash, const uint8_t* nai, uint8_t nai_len) {
+    if (!g_slb.sessions) return;
+    for (uint16_t v = 0; v < g_vs.size(); v++) {
+        SessKey key{nai_hash, v, 0};
+        int32_t pos = rte_hash_lookup(g_slb.sessions, &key);
+        if (pos < 0) continue;
+        Session& s = g_slb.entries[pos];
+        if (s.valid.load() && s.nai_len == nai_len && memcmp(s.nai, nai, nai_len) == 0)
+            s.rrp_seen.store(1, std::memory_order_release);
+    }
+}
+
+uint64_t vserver_conns(uint16_t vs) {
+    if (!g_slb.sessions) return 0;
+    uint64_t n = 0;
+    const void* key;
+    void* data;
+    uint32_t it = 0;
+    int32_t pos;
+    while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0) {
+        const Session& s = g_slb.entries[pos];
+        if (s.valid.load() && s.vs == vs) n++;
+    }
+    return n;
+}
+
+}  // namespace detail
+
+using namespace detail;
+
+unsigned expire_sessions(uint64_t now) {
+    if (!g_slb.sessions) return 0;
+    std::vector<std::pair<int32_t, SessKey>> old;
+    const uint64_t hz = rte_get_tsc_hz();
+    {
+        std::lock_guard<std::mutex> lk(g_mu);
+        const void* key;
+        void* data;
+        uint32_t it = 0;
+        int32_t pos;
+        while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0) {
+            const Session& s = g_slb.entries[pos];
+            if (!s.valid.load() || s.vs >= g_vs.size()) continue;
+            const uint64_t seen = s.last_seen.load(std::memory_order_relaxed);
+            if (now > seen && now - seen >= uint64_t(g_vs[s.vs].idle_s) * hz)
+                old.emplace_back(pos, *static_cast<const SessKey*>(key));
+        }
+    }
+    // Deleting while iterating would skip entries: collect, then delete.
+    for (const auto& [pos, key] : old) {
+        if (g_slb.debug.load())
+            debug_log(fmt::format(
+                "SLB_SESSION_IPMOBILE: client = {}, NAI: {}, length: {}\n"
+                "SLB_SESSION_IPMOBILE: event= IPMOBILE_TIMEOUT, state= IPMOBILE_ESTAB -> "
+                "IPMOBILE_INIT",
+                config::format_ipv4(g_slb.entries[pos].client), nai_text(g_slb.entries[pos]),
+                g_slb.entries[pos].nai_len));
+        remove(pos, key);
+        core::count_stat(core::Stat::sessions_expired);
+    }
+    return unsigned(old.size());
+}
+
+int clear_sessions(std::string& msg) {
+    if (!g_slb.sessions) {
+        msg = "no virtual servers";
+        return 0;
+    }
+    std::vector<std::pair<int32_t, SessKey>> all;
+    const void* key;
+    void* data;
+    uint32_t it = 0;
+    int32_t pos;
+    while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0)
+        all.emplace_back(pos, *static_cast<const SessKey*>(key));
+    for (const auto& [p, k] : all) remove(p, k);
+    msg = fmt::format("{} session{} cleared", all.size(), all.size() == 1 ? "" : "s");
+    return 0;
+}
+
+std::vector<SessionView> session_views() {
+    std::vector<SessionView> out;
+    if (!g_slb.sessions) return out;
+    std::lock_guard<std::mutex> lk(g_mu);
+    const uint64_t now = rte_get_tsc_cycles(), hz = rte_get_tsc_hz();
+    const void* key;
+    void* data;
+    uint32_t it = 0;
+    int32_t pos;
+    while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0) {
+        const Session& s = g_slb.entries[pos];
+        if (!s.valid.load() || s.vs >= g_vs.size()) continue;
+        const uint16_t real = s.real.load();
+        out.push_back(SessionView{
+            g_vs[s.vs].name, nai_text(s), config::format_ipv4(s.client),
+            real < g_reals.size() ? config::format_ipv4(g_reals[real].addr) : "-", "IPMOBILE_ESTAB",
+            static_cast<const SessKey*>(key)->nai_hash, s.retries.load(), (now - s.created) / hz});
+    }
+    std::sort(out.begin(), out.end(), [](const SessionView& a, const SessionView& b) {
+        return a.vserver != b.vserver ? a.vserver < b.vserver : a.nai < b.nai;
+    });
+    return out;
+}
+
+}  // namespace haslb::slb
