@@ -14,6 +14,7 @@
 #include "frames.hpp"
 #include "net/headers.hpp"
 #include "route/neighbor.hpp"
+#include "slb_world.hpp"
 #include "slb/slb.hpp"
 #include "world.hpp"
 
@@ -27,48 +28,15 @@ namespace {
 const std::string kVip = "192.0.2.100", kNatVip = "192.0.2.101";
 const std::string kHa1 = "198.51.100.11", kHa2 = "198.51.100.12", kHa3 = "198.51.100.13";
 
-config::RealConfig real(const std::string& a, uint16_t w) {
-    config::RealConfig r;
-    r.address = test::ip4(a);
-    r.weight = w;
-    return r;
-}
-
-// HAFARM (dispatched) 1/1 behind 192.0.2.100, NATFARM (NAT) 3/1/2 behind .101.
+// HAFARM (dispatched) 1/1 behind 192.0.2.100, NATFARM (NAT) 3/1/2 behind .101
+// (test/support/slb_world.hpp).
 struct Slb {
     test::World w;
     explicit Slb(uint32_t faildetect = 8, uint32_t max_sessions = 4096) {
         REQUIRE(w.ok());
-        for (auto [ip, mac] : {std::pair{kHa2, "02:00:00:00:0b:0c"}, {kHa3, "02:00:00:00:0b:0d"}}) {
-            config::MacAddr m;
-            config::parse_mac(mac, m);
-            rte_ether_addr a;
-            memcpy(a.addr_bytes, m.data(), 6);
-            route::neigh_update(1, test::ip4(ip), a, true);
-        }
-        config::Config cfg;
-        config::ServerFarmConfig ha;
-        ha.name = "HAFARM";
-        ha.faildetect = faildetect;
-        ha.retry_s = 5;
-        ha.reals = {real(kHa1, 1), real(kHa2, 1)};
-        config::ServerFarmConfig nat;
-        nat.name = "NATFARM";
-        nat.nat = config::FarmNat::kServer;
-        nat.reals = {real(kHa1, 3), real(kHa2, 1), real(kHa3, 2)};
-        cfg.slb.serverfarms = {ha, nat};
-        config::VserverConfig v1, v2;
-        v1.name = "MIPSLB";
-        v1.virtual_addr = test::ip4(kVip);
-        v1.serverfarm = "HAFARM";
-        v2.name = "MIPNAT";
-        v2.virtual_addr = test::ip4(kNatVip);
-        v2.serverfarm = "NATFARM";
-        cfg.slb.vservers = {v1, v2};
-        cfg.slb.max_sessions = max_sessions;
         std::string err;
         INFO(err);
-        REQUIRE(slb::slb_init(cfg, err) == 0);
+        REQUIRE(test::setup_slb(err, faildetect, max_sessions) == 0);
         core::reset_counters();
     }
     ~Slb() { slb::slb_fini(); }
