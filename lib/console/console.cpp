@@ -50,8 +50,8 @@ struct Session {
 };
 
 std::vector<std::unique_ptr<Session>> g_sessions;
-cmdline* g_tty = nullptr;           // the raw-mode terminal console, if any
-cmdline* g_stdin_lines = nullptr;   // --console with a non-tty stdin
+cmdline* g_tty = nullptr;          // the raw-mode terminal console, if any
+cmdline* g_stdin_lines = nullptr;  // --console with a non-tty stdin
 int g_listen_fd = -1;
 std::string g_socket_path;
 std::atomic<bool> g_quit{false};
@@ -140,7 +140,7 @@ unsigned console_poll(uint64_t) {
         }
         if (s.cl == g_stdin_lines) {
             g_stdin_lines = nullptr;
-            g_quit = true;  // end of a scripted console ends the appliance
+            g_quit = true;       // end of a scripted console ends the appliance
             cmdline_free(s.cl);  // does not close fds 0-2
         } else {
             cmdline_free(s.cl);  // closes the socket
@@ -208,14 +208,17 @@ int probe_running(const config::Config& cfg, std::string& err) {
     return -EADDRINUSE;
 }
 
-void register_command(cmdline_parse_inst_t* inst) { registry().insts.push_back(inst); }
+void register_command(cmdline_parse_inst_t* inst) {
+    registry().insts.push_back(inst);
+}
 
 void register_fixed(std::initializer_list<const char*> words, const char* help, FixedFn fn) {
     const size_t n = words.size();
     // cmdline_parse_inst_t ends in a flexible array of token pointers.
     auto* inst = static_cast<cmdline_parse_inst_t*>(
         calloc(1, sizeof(cmdline_parse_inst_t) + (n + 1) * sizeof(cmdline_parse_token_hdr_t*)));
-    auto* toks = static_cast<cmdline_parse_token_string_t*>(calloc(n, sizeof(cmdline_parse_token_string_t)));
+    auto* toks =
+        static_cast<cmdline_parse_token_string_t*>(calloc(n, sizeof(cmdline_parse_token_string_t)));
     size_t i = 0;
     for (const char* w : words) {
         toks[i].hdr.ops = &cmdline_token_string_ops;
@@ -227,6 +230,18 @@ void register_fixed(std::initializer_list<const char*> words, const char* help, 
     inst->tokens[n] = nullptr;
     inst->f = fixed_trampoline;
     inst->data = new Fixed{std::move(fn), n};
+    inst->help_str = help;
+    register_command(inst);
+}
+
+void register_tokens(TokenFn fn, const char* help, std::initializer_list<void*> tokens) {
+    auto* inst = static_cast<cmdline_parse_inst_t*>(calloc(
+        1,
+        sizeof(cmdline_parse_inst_t) + (tokens.size() + 1) * sizeof(cmdline_parse_token_hdr_t*)));
+    size_t i = 0;
+    for (void* t : tokens) inst->tokens[i++] = static_cast<cmdline_parse_token_hdr_t*>(t);
+    inst->tokens[i] = nullptr;
+    inst->f = fn;
     inst->help_str = help;
     register_command(inst);
 }
@@ -280,7 +295,9 @@ void console_fini() {
     }
 }
 
-const std::string& socket_path() { return g_socket_path; }
+const std::string& socket_path() {
+    return g_socket_path;
+}
 
 void request_quit(cmdline* cl) {
     if (cl == g_tty) {
@@ -292,7 +309,9 @@ void request_quit(cmdline* cl) {
         if (s->cl == cl) s->closing = true;
 }
 
-bool quit_requested() { return g_quit.load(); }
+bool quit_requested() {
+    return g_quit.load();
+}
 
 std::string run_line(const std::string& line) {
     // A memory file, not a pipe: a long output must not block the writer.

@@ -27,6 +27,12 @@ void register_fixed(std::initializer_list<const char*> words, const char* help, 
 // A hand-built cmdline instance (for commands with typed arguments).
 void register_command(cmdline_parse_inst_t* inst);
 
+// A command from typed tokens (TOKEN_*_INITIALIZER objects of static
+// storage): builds the instance (its token list is a flexible array, which
+// C++ cannot initialise statically) and registers it.
+using TokenFn = void (*)(void* parsed, cmdline* cl, void* data);
+void register_tokens(TokenFn fn, const char* help, std::initializer_list<void*> tokens);
+
 // Writes text to the session the command came from.
 void print(cmdline* cl, std::string_view text);
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // libFuzzer target: arbitrary frames through the real stages (parse,
-// classify, route) and, for what they hand to the control lcore, the ARP
-// and hold handlers. Input: one byte selecting the ingress port, then the
+// classify, SLB, RRP snoop, route; the HA-SLB world of slb_world.hpp) and,
+// for what they hand to the control lcore, the ARP and hold handlers and
+// the SLB event handler. Input: one byte selecting the ingress port, then the
 // frame. Beyond "no crash", it checks what every packet must satisfy:
 // a verdict, exactly one named reason per drop, and a transmitted frame
 // that is a well-formed IPv4 packet with a valid header checksum.
@@ -14,6 +15,8 @@
 #include "core/pipeline.hpp"
 #include "net/headers.hpp"
 #include "route/neighbor.hpp"
+#include "slb/slb.hpp"
+#include "slb_world.hpp"
 #include "world.hpp"
 
 using namespace haslb;
@@ -37,8 +40,9 @@ uint64_t total_drops() {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     g_world = new test::World();
-    if (!g_world->ok()) {
-        fprintf(stderr, "test world: %s\n", g_world->error().c_str());
+    std::string err;
+    if (!g_world->ok() || test::setup_slb(err) != 0) {
+        fprintf(stderr, "test world: %s %s\n", g_world->error().c_str(), err.c_str());
         abort();
     }
     return 0;
@@ -86,5 +90,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (uint16_t i = 0; i < b.n; i++)
         if (b.pkts[i]) rte_pktmbuf_free(b.pkts[i]);
     for (uint16_t p = 0; p < 3; p++) g_world->control_sent(p);
+    slb::Event ev[8];
+    unsigned n;
+    while ((n = rte_ring_dequeue_burst_elem(slb::g_slb.events, ev, sizeof(slb::Event), 8, nullptr)))
+        for (unsigned i = 0; i < n; i++) slb::handle_event(ev[i]);
     return 0;
 }

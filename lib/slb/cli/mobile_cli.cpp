@@ -8,8 +8,6 @@
 #include "core/counters.hpp"
 #include "slb/slb.hpp"
 
-#pragma GCC diagnostic ignored "-Wpedantic"
-
 namespace haslb::slb {
 namespace {
 
@@ -41,15 +39,6 @@ cmdline_parse_token_string_t t_bindings =
     TOKEN_STRING_INITIALIZER(BindingNai, bindings, "bindings");
 cmdline_parse_token_string_t t_nai_kw = TOKEN_STRING_INITIALIZER(BindingNai, nai_kw, "nai");
 cmdline_parse_token_string_t t_nai = TOKEN_STRING_INITIALIZER(BindingNai, nai, nullptr);
-
-cmdline_parse_inst_t cmd_binding_nai = {
-    show_binding_nai,
-    nullptr,
-    "show mobile bindings nai NAI: the binding of one subscriber",
-    {(cmdline_parse_token_hdr_t*)&t_show, (cmdline_parse_token_hdr_t*)&t_mobile,
-     (cmdline_parse_token_hdr_t*)&t_bindings, (cmdline_parse_token_hdr_t*)&t_nai_kw,
-     (cmdline_parse_token_hdr_t*)&t_nai, nullptr},
-};
 
 void show_traffic(cmdline* cl, const std::vector<std::string>&) {
     using core::Drop;
@@ -88,7 +77,9 @@ __attribute__((constructor)) void register_mobile_cli() {
         {"show", "mobile", "bindings"},
         "show mobile bindings: NAI -> home address, home agent, lifetime (from RRPs)",
         show_bindings);
-    console::register_command(&cmd_binding_nai);
+    console::register_tokens(show_binding_nai,
+                             "show mobile bindings nai NAI: the binding of one subscriber",
+                             {&t_show, &t_mobile, &t_bindings, &t_nai_kw, &t_nai});
     console::register_fixed(
         {"show", "mobile", "traffic"},
         "show mobile traffic: registrations seen, balanced, retransmitted, reassigned, dropped",

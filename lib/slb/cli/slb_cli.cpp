@@ -9,8 +9,6 @@
 #include "console/console.hpp"
 #include "slb/slb.hpp"
 
-#pragma GCC diagnostic ignored "-Wpedantic"
-
 namespace haslb::slb {
 namespace {
 
@@ -85,15 +83,6 @@ cmdline_parse_token_string_t t_addr = TOKEN_STRING_INITIALIZER(SetRealWeight, ad
 cmdline_parse_token_string_t t_weight = TOKEN_STRING_INITIALIZER(SetRealWeight, weight, "weight");
 cmdline_parse_token_num_t t_value = TOKEN_NUM_INITIALIZER(SetRealWeight, value, RTE_UINT32);
 
-cmdline_parse_inst_t cmd_set_weight = {
-    set_weight_cb,
-    nullptr,
-    "set real A.B.C.D weight N: static weight 0..65535 of the real in every farm (new sessions)",
-    {(cmdline_parse_token_hdr_t*)&t_set, (cmdline_parse_token_hdr_t*)&t_real,
-     (cmdline_parse_token_hdr_t*)&t_addr, (cmdline_parse_token_hdr_t*)&t_weight,
-     (cmdline_parse_token_hdr_t*)&t_value, nullptr},
-};
-
 struct SetRealState {
     cmdline_fixed_string_t set, real;
     cmdline_fixed_string_t addr;
@@ -117,15 +106,6 @@ cmdline_parse_token_string_t t_addr2 = TOKEN_STRING_INITIALIZER(SetRealState, ad
 cmdline_parse_token_string_t t_state2 =
     TOKEN_STRING_INITIALIZER(SetRealState, state, "inservice#outofservice");
 
-cmdline_parse_inst_t cmd_set_state = {
-    set_state_cb,
-    nullptr,
-    "set real A.B.C.D inservice|outofservice: take the real in or out of service (its sessions "
-    "stay)",
-    {(cmdline_parse_token_hdr_t*)&t_set2, (cmdline_parse_token_hdr_t*)&t_real2,
-     (cmdline_parse_token_hdr_t*)&t_addr2, (cmdline_parse_token_hdr_t*)&t_state2, nullptr},
-};
-
 __attribute__((constructor)) void register_slb_cli() {
     console::register_fixed({"show", "slb", "reals"},
                             "show slb reals: real, farm, weight in force, state, conns",
@@ -139,8 +119,15 @@ __attribute__((constructor)) void register_slb_cli() {
         show_sessions);
     console::register_fixed({"show", "slb", "sessions", "ipmobile"},
                             "show slb sessions ipmobile: the same, IOS spelling", show_sessions);
-    console::register_command(&cmd_set_weight);
-    console::register_command(&cmd_set_state);
+    console::register_tokens(set_weight_cb,
+                             "set real A.B.C.D weight N: static weight 0..65535 of the real in "
+                             "every farm (new sessions)",
+                             {&t_set, &t_real, &t_addr, &t_weight, &t_value});
+    console::register_tokens(
+        set_state_cb,
+        "set real A.B.C.D inservice|outofservice: take the real in or out of service (its sessions "
+        "stay)",
+        {&t_set2, &t_real2, &t_addr2, &t_state2});
     console::register_fixed({"clear", "slb", "sessions"},
                             "clear slb sessions: remove every session object", clear_cmd);
     console::register_fixed(
