@@ -48,3 +48,24 @@ def standard_haslb(lab, driver="af_packet", **kw):
     """A Haslb (not started) with the standard ports and static route; `kw`
     goes to Haslb (extra, neighbors, ...)."""
     return Haslb(lab, standard_ports(lab, driver), ROUTES, **kw)
+
+
+# -- HA-SLB: the standard lab with three real HAs on the farm segment ----------
+# ha1 198.51.100.11 (standard), ha2 .12 and ha3 .13; the VIPs are on the access
+# subnet, so pdsn reaches them on-link through haslb's MAC.
+
+SLB_REALS = (
+    ("ha2", "farm", "198.51.100.12/24"),
+    ("ha3", "farm", "198.51.100.13/24"),
+)
+SLB_VIP_DISPATCHED = "192.0.2.100"
+SLB_VIP_NAT = "192.0.2.101"
+
+
+def build_slb(lab, tap=False):
+    """The standard lab (build_standard) plus real HAs ha2 (198.51.100.12)
+    and ha3 (198.51.100.13) on the farm segment. Returns the lab."""
+    build_standard(lab, tap=tap)
+    for name, seg, address in SLB_REALS:
+        lab.add_host(name, seg, address)
+    return lab
