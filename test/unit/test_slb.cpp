@@ -335,3 +335,59 @@ TEST_CASE("haslb answers ARP for a VIP on-link on the asking port", "[slb][arp]"
     CHECK(sent[0] == test::arp(2, "02:00:00:00:01:01", kVip, "02:00:00:00:0a:0a", "192.0.2.10",
                                "02:00:00:00:0a:0a"));
 }
+
+TEST_CASE("reload changes weights and service without losing sessions and refuses structure changes",
+          "[slb][reload]") {
+    Slb t;
+    for (int i = 0; i < 4; i++) t.real_of(kVip, nai(i), 1);
+    REQUIRE(slb::session_views().size() == 4);
+    // The running slb config as test/support/slb_world builds it.
+    config::SlbConfig cur;
+    {
+        config::ServerFarmConfig ha, nat;
+        ha.name = "HAFARM";
+        nat.name = "NATFARM";
+        nat.nat = config::FarmNat::kServer;
+        for (auto [a, w] : {std::pair{kHa1, 1}, {kHa2, 1}}) {
+            config::RealConfig r;
+            r.address = test::ip4(a);
+            r.weight = uint16_t(w);
+            ha.reals.push_back(r);
+        }
+        for (auto [a, w] : {std::pair{kHa1, 3}, {kHa2, 1}, {kHa3, 2}}) {
+            config::RealConfig r;
+            r.address = test::ip4(a);
+            r.weight = uint16_t(w);
+            nat.reals.push_back(r);
+        }
+        config::VserverConfig v1, v2;
+        v1.name = "MIPSLB";
+        v1.virtual_addr = test::ip4(kVip);
+        v1.serverfarm = "HAFARM";
+        v2.name = "MIPNAT";
+        v2.virtual_addr = test::ip4(kNatVip);
+        v2.serverfarm = "NATFARM";
+        cur.serverfarms = {ha, nat};
+        cur.vservers = {v1, v2};
+        cur.max_sessions = 4096;
+    }
+    config::SlbConfig next = cur;
+    next.serverfarms[0].reals[0].weight = 0;  // ha1 takes no new sessions
+    next.vservers[0].idle_s = 30;
+    std::string msg;
+    REQUIRE(slb::reload(cur, next, false, msg) == 0);
+    REQUIRE(slb::reload(cur, next, true, msg) == 0);
+    CHECK(msg.find("real 198.51.100.11 in HAFARM: weight 1 -> 0") != std::string::npos);
+    CHECK(slb::session_views().size() == 4);
+    for (int i = 10; i < 14; i++) CHECK(t.real_of(kVip, nai(i), 1) == kHa2);
+    const uint64_t now = rte_get_tsc_cycles();
+    CHECK(slb::expire_sessions(now + 20 * rte_get_tsc_hz()) == 0);  // idle is 30 s now
+    config::SlbConfig moved = next;
+    moved.serverfarms[0].reals[1].address = test::ip4("198.51.100.99");
+    CHECK(slb::reload(next, moved, false, msg) == -EINVAL);
+    CHECK(msg.find("serverfarm HAFARM reals") != std::string::npos);
+    config::SlbConfig renamed = next;
+    renamed.vservers[1].virtual_addr = test::ip4("192.0.2.102");
+    CHECK(slb::reload(next, renamed, false, msg) == -EINVAL);
+    CHECK(msg.find("vserver MIPNAT") != std::string::npos);
+}
