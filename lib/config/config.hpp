@@ -132,11 +132,29 @@ struct VserverConfig {
     Origin origin;
 };
 
+// DFP manager (IOS `ip slb dfp` / `agent A port [timeout [retry-count [retry-interval]]]`).
+struct DfpAgentConfig {
+    uint32_t address = 0;        // the agent (normally the real HA itself), host order
+    uint16_t port = 0;           // 1..65535, required
+    uint32_t timeout_s = 0;      // 0..65535; 0 = never lost while connected; else no message
+                                 // for this long = lost (weights back to static); sent as keep-alive
+    uint32_t retry_count = 0;    // 0..65535 connection attempts before FAILED; 0 = forever
+    uint32_t retry_interval_s = 180;  // 1..65535 seconds between attempts
+    std::string password;        // overrides slb.dfp.password when not empty
+    Origin origin;
+};
+
+struct DfpConfig {
+    std::string password;  // 0..64 chars [A-Za-z0-9@#$]; empty = no Security TLV
+    std::vector<DfpAgentConfig> agents;  // 0..64, (address, port) unique
+};
+
 struct SlbConfig {
     std::vector<ServerFarmConfig> serverfarms;  // 0..64
     std::vector<VserverConfig> vservers;        // 0..64; (virtual, protocol, port) unique
     uint32_t max_sessions = 65536;  // init-only; 1024..4194304: session table size
     uint32_t max_bindings = 65536;  // init-only; 1024..4194304: binding table size
+    DfpConfig dfp;                  // reloadable as a whole (agents added/removed/changed)
 };
 
 struct Config {

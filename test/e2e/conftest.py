@@ -71,10 +71,10 @@ def router(request):
 
 @pytest.fixture(autouse=True)
 def _haslb_still_running(request):
-    """After each test that used a router fixture: haslb must still run
-    (a crash shows up as an error naming the test that caused it)."""
+    """After each test that used a router or SLB lab fixture: haslb must
+    still run (a crash shows up as an error naming the test that caused it)."""
     yield
-    for name in ("router", "router_tap"):
+    for name in ("router", "router_tap", "slb"):
         value = getattr(request.node, "funcargs", {}).get(name)
-        if isinstance(value, Router):
+        if value is not None and hasattr(value, "assert_alive"):
             value.assert_alive()

@@ -28,14 +28,6 @@ def slb(request):
     yield from mip.start_slb_lab(lab_prefix(request.module), mip.slb_text(idle=30))
 
 
-@pytest.fixture(autouse=True)
-def _alive(request):
-    yield
-    s = request.node.funcargs.get("slb") if hasattr(request.node, "funcargs") else None
-    if s is not None:
-        s.assert_alive()
-
-
 def answered(results):
     """Asserts every request got an accepted RRP; returns the answering
     real per NAI."""

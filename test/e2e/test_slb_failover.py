@@ -27,14 +27,6 @@ def slb(request):
     yield from mip.start_slb_lab(lab_prefix(request.module), text)
 
 
-@pytest.fixture(autouse=True)
-def _alive(request):
-    yield
-    s = request.node.funcargs.get("slb") if hasattr(request.node, "funcargs") else None
-    if s is not None:
-        s.assert_alive()
-
-
 def session_of(s, nai):
     """The telemetry session of `nai`, or None."""
     return s.sessions_by_nai().get(nai)

@@ -35,13 +35,6 @@ uint16_t port_for(uint32_t addr) {
     return core::kNoPort;
 }
 
-std::string nai_of(const Event& e) {
-    std::string s;
-    for (uint8_t i = 0; i < e.nai_len; i++)
-        s += (e.nai[i] >= 0x20 && e.nai[i] < 0x7f) ? char(e.nai[i]) : '.';
-    return s;
-}
-
 std::string real_addr(uint16_t id) {
     std::lock_guard<std::mutex> lk(g_mu);
     return id < g_reals.size() ? config::format_ipv4(g_reals[id].addr) : "-";
@@ -119,7 +112,8 @@ void handle_event(const Event& e) {
         case EventType::kSessionNew:
             if (!g_slb.debug.load()) break;
             debug_log(fmt::format("SLB_SESSION_IPMOBILE: client = {}, NAI: {}, length: {}",
-                                  config::format_ipv4(e.client), nai_of(e), e.nai_len));
+                                  config::format_ipv4(e.client), printable_nai(e.nai, e.nai_len),
+                                  e.nai_len));
             debug_log(
                 "SLB_SESSION_IPMOBILE: event= IPMOBILE_REQ_REQUEST, state= IPMOBILE_INIT -> "
                 "IPMOBILE_ESTAB");
@@ -143,8 +137,8 @@ void handle_event(const Event& e) {
             debug_log(fmt::format(
                 "SLB_SESSION_IPMOBILE: client = {}, NAI: {}, event= IPMOBILE_REASSIGN after {} "
                 "retransmissions, real= {} -> {}",
-                config::format_ipv4(e.client), nai_of(e), e.retries, real_addr(e.old_real),
-                real_addr(e.real)));
+                config::format_ipv4(e.client), printable_nai(e.nai, e.nai_len), e.retries,
+                real_addr(e.old_real), real_addr(e.real)));
             break;
         case EventType::kRrp:
             // Any reply proves the real alive; only an accepted one binds.

@@ -88,6 +88,12 @@ int publish() {
     return 0;
 }
 
+std::string printable_nai(const uint8_t* nai, size_t len) {
+    std::string out;
+    for (size_t i = 0; i < len; i++) out += (nai[i] >= 0x20 && nai[i] < 0x7f) ? char(nai[i]) : '.';
+    return out;
+}
+
 void debug_log(const std::string& line) {
     const std::time_t t = std::time(nullptr);
     fmt::print(stderr, "*{:%b %d %H:%M:%S}: {}\n", fmt::localtime(t), line);

@@ -52,6 +52,9 @@ int publish();
 // Logs a debug line (`debug slb sessions on`).
 void debug_log(const std::string& line);
 
+// An NAI for display: printable ASCII kept, anything else as '.'.
+std::string printable_nai(const uint8_t* nai, size_t len);
+
 // sessions.cpp
 int sessions_init(uint32_t max_sessions, std::string& err);
 void sessions_fini();

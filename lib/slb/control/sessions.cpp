@@ -71,13 +71,20 @@ void remove(int32_t pos, const SessKey& key) {
     rte_hash_del_key(g_slb.sessions, &key);
 }
 
+// Calls fn(position, key, session) for every key in the table (a lock-free
+// reader's walk: entries may change meanwhile, which display tolerates).
+template <typename Fn>
+void for_each_session(Fn fn) {
+    const void* key;
+    void* data;
+    uint32_t it = 0;
+    int32_t pos;
+    while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0)
+        fn(pos, *static_cast<const SessKey*>(key), g_slb.entries[pos]);
+}
+
 std::string nai_text(const Session& s) {
-    std::string out;
-    for (uint8_t i = 0; i < s.nai_len; i++) {
-        const char c = char(s.nai[i]);
-        out += (c >= 0x20 && c < 0x7f) ? c : '.';
-    }
-    return out;
+    return printable_nai(s.nai, s.nai_len);
 }
 
 }  // namespace
@@ -97,14 +104,8 @@ void session_mark_rrp(uint64_t nai_hash, const uint8_t* nai, uint8_t nai_len) {
 uint64_t vserver_conns(uint16_t vs) {
     if (!g_slb.sessions) return 0;
     uint64_t n = 0;
-    const void* key;
-    void* data;
-    uint32_t it = 0;
-    int32_t pos;
-    while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0) {
-        const Session& s = g_slb.entries[pos];
-        if (s.valid.load() && s.vs == vs) n++;
-    }
+    for_each_session(
+        [&](int32_t, const SessKey&, const Session& s) { n += s.valid.load() && s.vs == vs; });
     return n;
 }
 
@@ -118,27 +119,21 @@ unsigned expire_sessions(uint64_t now) {
     const uint64_t hz = rte_get_tsc_hz();
     {
         std::lock_guard<std::mutex> lk(g_mu);
-        const void* key;
-        void* data;
-        uint32_t it = 0;
-        int32_t pos;
-        while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0) {
-            const Session& s = g_slb.entries[pos];
-            if (!s.valid.load() || s.vs >= g_vs.size()) continue;
+        for_each_session([&](int32_t pos, const SessKey& key, const Session& s) {
+            if (!s.valid.load() || s.vs >= g_vs.size()) return;
             const uint64_t seen = s.last_seen.load(std::memory_order_relaxed);
             if (now > seen && now - seen >= uint64_t(g_vs[s.vs].idle_s) * hz)
-                old.emplace_back(pos, *static_cast<const SessKey*>(key));
-        }
+                old.emplace_back(pos, key);
+        });
     }
     // Deleting while iterating would skip entries: collect, then delete.
     for (const auto& [pos, key] : old) {
-        if (g_slb.debug.load())
-            debug_log(fmt::format(
-                "SLB_SESSION_IPMOBILE: client = {}, NAI: {}, length: {}\n"
-                "SLB_SESSION_IPMOBILE: event= IPMOBILE_TIMEOUT, state= IPMOBILE_ESTAB -> "
-                "IPMOBILE_INIT",
-                config::format_ipv4(g_slb.entries[pos].client), nai_text(g_slb.entries[pos]),
-                g_slb.entries[pos].nai_len));
+        if (g_slb.debug.load()) {
+            const Session& s = g_slb.entries[pos];
+            debug_log(fmt::format("SLB_SESSION_IPMOBILE: client = {}, NAI: {}, length: {}",
+                                  config::format_ipv4(s.client), nai_text(s), s.nai_len));
+            debug_log("SLB_SESSION_IPMOBILE: event= IPMOBILE_TIMEOUT, state= IPMOBILE_ESTAB -> IPMOBILE_INIT");
+        }
         remove(pos, key);
         core::count_stat(core::Stat::sessions_expired);
     }
@@ -151,12 +146,8 @@ int clear_sessions(std::string& msg) {
         return 0;
     }
     std::vector<std::pair<int32_t, SessKey>> all;
-    const void* key;
-    void* data;
-    uint32_t it = 0;
-    int32_t pos;
-    while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0)
-        all.emplace_back(pos, *static_cast<const SessKey*>(key));
+    for_each_session(
+        [&](int32_t pos, const SessKey& key, const Session&) { all.emplace_back(pos, key); });
     for (const auto& [p, k] : all) remove(p, k);
     msg = fmt::format("{} session{} cleared", all.size(), all.size() == 1 ? "" : "s");
     return 0;
@@ -167,19 +158,14 @@ std::vector<SessionView> session_views() {
     if (!g_slb.sessions) return out;
     std::lock_guard<std::mutex> lk(g_mu);
     const uint64_t now = rte_get_tsc_cycles(), hz = rte_get_tsc_hz();
-    const void* key;
-    void* data;
-    uint32_t it = 0;
-    int32_t pos;
-    while ((pos = rte_hash_iterate(g_slb.sessions, &key, &data, &it)) >= 0) {
-        const Session& s = g_slb.entries[pos];
-        if (!s.valid.load() || s.vs >= g_vs.size()) continue;
+    for_each_session([&](int32_t, const SessKey& key, const Session& s) {
+        if (!s.valid.load() || s.vs >= g_vs.size()) return;
         const uint16_t real = s.real.load();
-        out.push_back(SessionView{
-            g_vs[s.vs].name, nai_text(s), config::format_ipv4(s.client),
-            real < g_reals.size() ? config::format_ipv4(g_reals[real].addr) : "-", "IPMOBILE_ESTAB",
-            static_cast<const SessKey*>(key)->nai_hash, s.retries.load(), (now - s.created) / hz});
-    }
+        out.push_back(
+            SessionView{g_vs[s.vs].name, nai_text(s), config::format_ipv4(s.client),
+                        real < g_reals.size() ? config::format_ipv4(g_reals[real].addr) : "-",
+                        "IPMOBILE_ESTAB", key.nai_hash, s.retries.load(), (now - s.created) / hz});
+    });
     std::sort(out.begin(), out.end(), [](const SessionView& a, const SessionView& b) {
         return a.vserver != b.vserver ? a.vserver < b.vserver : a.nai < b.nai;
     });
