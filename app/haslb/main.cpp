@@ -29,6 +29,7 @@
 #include "core/reload.hpp"
 #include "core/version.hpp"
 #include "core/worker.hpp"
+#include "dfp/manager.hpp"
 #include "route/route.hpp"
 #include "slb/slb.hpp"
 
@@ -162,6 +163,8 @@ int run(const config::Config& cfg, const Args& args) {
         return fail(rc);
     }
     td.push([] { slb::slb_fini(); });
+    if (int rc = dfp::manager_init(cfg, err)) return fail(rc);
+    td.push([] { dfp::manager_fini(); });
 
     std::vector<core::WorkerConf> wconf(nb_workers);
     unsigned w = 0, lcore;

@@ -149,12 +149,13 @@ void parse_list(Ctx& ctx, const lc::Setting& slb, const char* name, int max, std
 
 void parse_slb(Ctx& ctx, const lc::Setting& g, Config& out) {
     if (!ctx.expect_group(g)) return;
-    ctx.check_keys(g, {"max_sessions", "max_bindings", "serverfarms", "vservers"});
+    ctx.check_keys(g, {"max_sessions", "max_bindings", "serverfarms", "vservers", "dfp"});
     SlbConfig& slb = out.slb;
     ctx.get_uint(g, "max_sessions", 1024, 4194304, slb.max_sessions);
     ctx.get_uint(g, "max_bindings", 1024, 4194304, slb.max_bindings);
     parse_list(ctx, g, "serverfarms", kMaxServerFarms, slb.serverfarms, parse_farm);
     parse_list(ctx, g, "vservers", kMaxVservers, slb.vservers, parse_vserver);
+    if (const lc::Setting* dfp = ctx.child(g, "dfp", false)) parse_dfp(ctx, *dfp, out);
 }
 
 }  // namespace haslb::config::detail

@@ -49,6 +49,7 @@ void parse_neighbors(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_console(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_exception(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_slb(Ctx& ctx, const lc::Setting& group, Config& out);
+void parse_dfp(Ctx& ctx, const lc::Setting& group, Config& out);  // slb.dfp; group_dfp.cpp
 
 void check_ports(Ctx& ctx, const Config& cfg);
 void check_pci(Ctx& ctx, const Config& cfg);

@@ -155,6 +155,10 @@ void slb_fini();
 int set_real_weight(uint32_t addr, uint32_t weight, std::string& msg);
 int set_real_inservice(uint32_t addr, bool inservice, std::string& msg);
 int clear_sessions(std::string& msg);
+// A DFP agent's weight for the real(s) with this address; -1 returns them to
+// their static weight. 0 throttles (DFP_THROTTLED: sessions kept, no new
+// ones); a weight from a FAILED, TESTING or throttled real makes it OPERATIONAL.
+int set_real_dfp_weight(uint32_t addr, int32_t weight, std::string& msg);
 void set_debug(bool on);
 // Applies reloadable slb settings; refuses structural changes (apply=false checks).
 int reload(const config::SlbConfig& cur, const config::SlbConfig& next, bool apply,

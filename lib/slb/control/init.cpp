@@ -168,7 +168,7 @@ int slb_init(const config::Config& cfg, std::string& err) {
                 }
                 fr.reals.push_back(uint16_t(g_reals.size()));
                 g_reals.push_back(RealRt{
-                    r.address, uint16_t(g_farms.size()), port_for(r.address), r.weight, r.inservice,
+                    r.address, uint16_t(g_farms.size()), port_for(r.address), r.weight, -1, r.inservice,
                     r.inservice ? RealState::kOperational : RealState::kOutOfService, 0});
             }
             g_farms.push_back(std::move(fr));

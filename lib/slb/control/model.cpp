@@ -44,7 +44,7 @@ std::vector<VsRt> g_vs;
 namespace {
 
 bool eligible(const RealRt& r) {
-    return r.inservice && r.weight > 0 &&
+    return r.inservice && weight_in_force(r) > 0 &&
            (r.state == RealState::kOperational || r.state == RealState::kTesting);
 }
 
@@ -71,7 +71,7 @@ int publish() {
         for (uint16_t id : g_farms[f].reals) {
             const RealRt& r = g_reals[id];
             if (!eligible(r)) continue;
-            cum += r.weight;
+            cum += weight_in_force(r);
             fs.elig[fs.nb_elig] = id;
             fs.cum[fs.nb_elig] = cum;
             fs.nb_elig++;
@@ -214,6 +214,41 @@ int set_real_inservice(uint32_t addr, bool inservice, std::string& msg) {
     return 0;
 }
 
+int set_real_dfp_weight(uint32_t addr, int32_t weight, std::string& msg) {
+    std::lock_guard<std::mutex> lk(g_mu);
+    auto ids = reals_with(addr);
+    if (ids.empty()) {
+        msg = fmt::format("no real {}", config::format_ipv4(addr));
+        return -ENOENT;
+    }
+    const uint64_t now = rte_get_tsc_cycles();
+    bool changed = false;
+    for (uint16_t id : ids) {
+        RealRt& r = g_reals[id];
+        changed |= r.dfp_weight != weight;
+        r.dfp_weight = weight;
+        if (!r.inservice) continue;  // an administrator's outofservice wins
+        if (weight == 0) {
+            // Throttled: keeps its sessions, takes no new ones.
+            if (r.state == RealState::kOperational || r.state == RealState::kTesting) {
+                set_state(id, RealState::kDfpThrottled, now);
+                changed = true;
+            }
+        } else if (r.state == RealState::kDfpThrottled ||
+                   (weight > 0 && (r.state == RealState::kFailed || r.state == RealState::kTesting))) {
+            // A DFP message from a FAILED real brings it back (seed); -1 (the
+            // agent is gone) only ends a throttle.
+            set_state(id, RealState::kOperational, now);
+            changed = true;
+        }
+    }
+    if (changed && publish() != 0) {
+        msg = "out of memory";
+        return -ENOMEM;
+    }
+    return 0;
+}
+
 void set_debug(bool on) {
     g_slb.debug.store(on);
 }
@@ -224,7 +259,7 @@ std::vector<RealView> real_views() {
     for (size_t i = 0; i < g_reals.size(); i++) {
         const RealRt& r = g_reals[i];
         out.push_back(RealView{uint16_t(i), config::format_ipv4(r.addr), g_farms[r.farm].name,
-                               r.weight, real_state_name(r.state), g_slb.reals[i].conns.load(),
+                               weight_in_force(r), real_state_name(r.state), g_slb.reals[i].conns.load(),
                                g_slb.reals[i].failures.load(), g_slb.reals[i].assigned.load()});
     }
     return out;

@@ -16,7 +16,8 @@ struct RealRt {
     uint32_t addr;
     uint16_t farm;
     uint16_t port;  // port index holding the real's subnet, or kNoPort
-    uint32_t weight;
+    uint32_t weight;      // configured (static) weight
+    int32_t dfp_weight;   // weight from a DFP agent, -1 = none (the static one is in force)
     bool inservice;
     RealState state;
     uint64_t failed_tsc;
@@ -41,6 +42,9 @@ struct VsRt {
 };
 
 extern std::mutex g_mu;
+
+// The weight the scheduler uses: DFP's when an agent set one.
+inline uint32_t weight_in_force(const RealRt& r) { return r.dfp_weight >= 0 ? uint32_t(r.dfp_weight) : r.weight; }
 extern std::vector<FarmRt> g_farms;
 extern std::vector<RealRt> g_reals;
 extern std::vector<VsRt> g_vs;
