@@ -10,15 +10,15 @@
 namespace haslb::dfp {
 namespace {
 
+uint32_t header_length(const std::vector<uint8_t>& buf) {
+    return uint32_t(buf[4]) << 24 | uint32_t(buf[5]) << 16 | uint32_t(buf[6]) << 8 | buf[7];
+}
+
 // The header of the message at the front of `buf`, judged from the octets
 // that have arrived so far. The version is refused from its first octet so
 // that a peer speaking something else is dropped at once rather than after
 // 7 more octets; the length is refused before any of the body is buffered,
 // so a hostile length never makes the buffer grow.
-uint32_t header_length(const std::vector<uint8_t>& buf) {
-    return uint32_t(buf[4]) << 24 | uint32_t(buf[5]) << 16 | uint32_t(buf[6]) << 8 | buf[7];
-}
-
 Error check_header(const std::vector<uint8_t>& buf) {
     if (buf.empty()) return Error::kOk;
     if (buf[0] != kVersion) return Error::kBadVersion;
@@ -50,6 +50,9 @@ bool Framer::next(std::vector<uint8_t>& msg) {
         return false;
     }
     msg.assign(buf_.begin(), buf_.begin() + len);
+    // Moves what follows to the front: the cost of one next() is the size of
+    // the buffer, so draining one feed of many small messages grows with the
+    // square of the feed; a bounded recv() size keeps it small.
     buf_.erase(buf_.begin(), buf_.begin() + len);
     // Check the next header now, so error() reports a bad one as soon as
     // its octets are here even if the caller stops calling next().
