@@ -392,13 +392,19 @@ TEST_CASE("command runner: output, limits, and the result's words", "[dfp-agent]
     CHECK(r.end == CommandResult::End::kExited);
     CHECK(r.code == 3);
     CHECK(r.output == "bindings 5\n");
-    r = run_command("head -c 100000 /dev/zero", 2000, true, 1000);
+    // More than a pipe holds: the command's writes must block, not fail with EAGAIN.
+    r = run_command("head -c 1000000 /dev/zero", 2000, true, 1000);
+    CHECK(r.end == CommandResult::End::kExited);
     CHECK(r.code == 0);
     CHECK(r.output.size() == 1000);
     // A background child holding stdout open does not delay the result.
     r = run_command("echo hi; sleep 3 &", 2000, true);
     CHECK(r.end == CommandResult::End::kExited);
     CHECK(r.output == "hi\n");
+    // Nor does one that never stops writing.
+    r = run_command("echo hi; (yes & sleep 1; kill $!) &", 2000, true, 100);
+    CHECK(r.end == CommandResult::End::kExited);
+    CHECK(r.output.size() <= 100);
     std::string problem;
     CHECK(command_weight(CommandResult{CommandResult::End::kSpawnFailed, ENOENT, ""}, 1, problem) ==
           0);

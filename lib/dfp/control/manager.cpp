@@ -37,6 +37,7 @@ struct Agent {
     uint64_t next_attempt_ms = 0;
     uint64_t last_msg_ms = 0;
     uint32_t attempts = 0;  // failed connection attempts in a row
+    uint64_t conn_messages = 0;  // valid messages on the current connection
     uint64_t messages = 0, lost = 0, connects = 0, bad = 0;
     std::set<uint32_t> reals;  // addresses this agent has set weights for
 };
@@ -79,10 +80,11 @@ void close_agent(Agent& a, AgentState next, uint64_t now) {
     if (a.fd >= 0) close(a.fd);
     a.fd = -1;
     a.framer = Framer{};
-    if (a.state == AgentState::kOpen) {
-        a.lost++;
-        revert_weights(a);
-    }
+    // Lost = an agent that had been talking goes away; one that never said
+    // anything valid was never a source of weights.
+    if (a.state == AgentState::kOpen && a.conn_messages > 0) a.lost++;
+    revert_weights(a);
+    a.conn_messages = 0;
     a.state = next;
     a.next_attempt_ms = now + uint64_t(a.cfg.retry_interval_s) * 1000;
 }
@@ -167,8 +169,13 @@ void read_agent(Agent& a, uint64_t now) {
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
         if (n < 0 && errno == EINTR) continue;
-        log(fmt::format("agent {} closed the connection", agent_name(a)));
-        close_agent(a, AgentState::kTrying, now);
+        // An agent closes at once on our Parameters when their digest does
+        // not match its password: with a password, a close before any valid
+        // message is a security error, not a lost agent.
+        const bool security = !a.password.empty() && a.conn_messages == 0;
+        log(fmt::format("agent {} closed the connection{}", agent_name(a),
+                        security ? " before any message (password mismatch?)" : ""));
+        close_agent(a, security ? AgentState::kSecurityError : AgentState::kTrying, now);
         return;
     }
     std::vector<uint8_t> msg;
@@ -188,6 +195,7 @@ void read_agent(Agent& a, uint64_t now) {
             return;
         }
         a.messages++;
+        a.conn_messages++;
         a.last_msg_ms = now;
         if (m.type == kPreferenceInfo) apply(a, m);
     }
@@ -267,7 +275,6 @@ unsigned manager_poll_at(uint64_t now) {
                 if (a.cfg.timeout_s && now - a.last_msg_ms > uint64_t(a.cfg.timeout_s) * 1000) {
                     log(fmt::format("agent {}: no message for {} s", agent_name(a), a.cfg.timeout_s));
                     close_agent(a, AgentState::kTrying, now);
-                    a.next_attempt_ms = now;  // try again at once
                     break;
                 }
                 pfds.push_back(pollfd{a.fd, POLLIN, 0});
