@@ -52,10 +52,13 @@ CommandResult run_command(const std::string& cmd, uint32_t timeout_ms, bool capt
                           size_t max_output) {
     CommandResult r;
     int pipefd[2] = {-1, -1};
-    if (capture && pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) != 0) {
+    if (capture && pipe2(pipefd, O_CLOEXEC) != 0) {
         r.code = errno;
         return r;
     }
+    // Only our end: a non-blocking stdout makes the command's writes fail
+    // with EAGAIN whenever the pipe is full.
+    if (capture) fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -99,22 +102,27 @@ CommandResult run_command(const std::string& cmd, uint32_t timeout_ms, bool capt
         pollfd p{read_fd, POLLIN, 0};
         poll(&p, 1, static_cast<int>(std::min<int64_t>(left, 10)));
         if (read_fd >= 0 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
-            char buf[4096];
-            ssize_t n = read(read_fd, buf, sizeof buf);
-            if (n > 0) {
-                size_t keep = std::min(static_cast<size_t>(n), max_output - r.output.size());
-                r.output.append(buf,
-                                keep);  // the rest is read and dropped so the child never blocks
-            } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-                read_fd = -1;  // EOF: poll now only sleeps
+            for (int i = 0; i < 16; i++) {  // a pipe's worth, then look at the clock again
+                char buf[4096];
+                ssize_t n = read(read_fd, buf, sizeof buf);
+                if (n > 0) {
+                    // Beyond max_output it is read and dropped, so the child never blocks.
+                    size_t keep = std::min(static_cast<size_t>(n), max_output - r.output.size());
+                    r.output.append(buf, keep);
+                    continue;
+                }
+                if (n == 0 || (errno != EAGAIN && errno != EINTR))
+                    read_fd = -1;  // EOF: poll sleeps
+                break;
             }
         }
     }
-    // What the shell wrote before it exited is still in the pipe.
+    // What the shell wrote before it exited is still in the pipe: at most a
+    // pipe's worth. Bounded, because a background child may keep writing.
     if (read_fd >= 0) {
         char buf[4096];
         ssize_t n;
-        while ((n = read(read_fd, buf, sizeof buf)) > 0)
+        for (int i = 0; i < 16 && (n = read(read_fd, buf, sizeof buf)) > 0; i++)
             r.output.append(buf, std::min(static_cast<size_t>(n), max_output - r.output.size()));
     }
     if (capture) close(pipefd[0]);
