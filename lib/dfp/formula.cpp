@@ -16,9 +16,10 @@ __extension__ typedef unsigned __int128 u128;
 constexpr uint32_t kMaxLevel = 4;
 constexpr uint64_t kMaxFactor = uint64_t(1) << 32;
 
-// Halves a (total, used) pair until the total fits in 32 bits. The ratio,
-// which is all the formula uses, survives to within one part in 2^31, and
-// the 128-bit product can no longer overflow whatever a caller passes.
+// Halves a (total, used) pair until the total fits in 32 bits, so that the
+// 128-bit product cannot overflow whatever a caller passes. Inputs up to
+// 2^32 are untouched (exact result); above, the free ratio, which is all the
+// formula uses, moves by at most 2^-30 of its 0..1 range.
 void narrow(uint64_t& total, uint64_t& used) {
     while (total > kMaxFactor) {
         total >>= 1;
@@ -48,7 +49,9 @@ uint32_t free_level(double free_pct) {
     // !(x > 0) also catches NaN: no known free capacity is none.
     if (!(free_pct > 0)) return 0;
     if (free_pct >= 100) return kMaxLevel;
-    return uint32_t(std::floor(free_pct * kMaxLevel / 100));
+    // Rounded up: a mostly idle HA (more than 75 % free) is level 4, so it
+    // reports the seed's initial weight of 25; only none free is level 0.
+    return uint32_t(std::ceil(free_pct * kMaxLevel / 100));
 }
 
 }  // namespace haslb::dfp

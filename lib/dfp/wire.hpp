@@ -104,7 +104,7 @@ private:
 // The seed's weight formula for an agent:
 //   (max_bindings - bindings) * (cpu + mem) * (available_cps - usage_cps) * max_weight
 //     / (max_bindings * 32 * available_cps)
-// `cpu` and `mem` are free-capacity levels 0..4 (4 = idle; level = free% * 4 / 100):
+// `cpu` and `mem` are free-capacity levels 0..4 (4 = idle; level = ceil(free% * 4 / 100)):
 // the seed does not define their scale, and this one makes an idle HA with
 // dfp_max_weight 100 report (4 + 4) * 100 / 32 = 25, the seed's initial weight.
 // Inputs out of range are clamped (bindings above max and usage above
@@ -113,7 +113,8 @@ private:
 uint16_t formula_weight(uint64_t max_bindings, uint64_t bindings, uint32_t cpu_level, uint32_t mem_level,
                         uint64_t available_cps, uint64_t usage_cps, uint32_t max_weight);
 
-// Free-capacity level 0..4 from a percentage of free capacity (0..100).
+// Free-capacity level 0..4 from a percentage of free capacity (0..100),
+// rounded up: 0 -> 0, (0,25] -> 1, (25,50] -> 2, (50,75] -> 3, above 75 -> 4.
 uint32_t free_level(double free_pct);
 
 }  // namespace haslb::dfp

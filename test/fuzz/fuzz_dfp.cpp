@@ -137,16 +137,18 @@ void check_formula(const uint8_t* p, size_t len) {
     const uint32_t mw = uint32_t(slow_be(p + 36, 4)) >> (p[42] / 8 % 32);
     const uint16_t w = formula_weight(max_b, b, cpu, mem, avail, used, mw);
     long double want = 0;
+    long double full = 0;  // the weight with everything free
     if (max_b != 0 && avail != 0 && b < max_b && used < avail) {
         const long double levels = (cpu > 4 ? 4 : cpu) + (mem > 4 ? 4 : mem);
-        want = (static_cast<long double>(max_b - b) / max_b) * levels *
-               (static_cast<long double>(avail - used) / avail) * mw / 32;
+        full = levels * mw / 32;
+        want = (static_cast<long double>(max_b - b) / max_b) *
+               (static_cast<long double>(avail - used) / avail) * full;
         if (want > 65535) want = 65535;
     }
-    // Inputs above 2^32 are narrowed by halving, which may move the ratio a
-    // little more than rounding does.
+    // Inputs above 2^32 are narrowed by halving: each free ratio may move by
+    // 2^-30 of its range, so the result by that much of `full`.
     const long double slack = (max_b > (uint64_t(1) << 32) || avail > (uint64_t(1) << 32))
-                                  ? 1 + want / (uint64_t(1) << 30)
+                                  ? 1 + full / (uint64_t(1) << 29)
                                   : 1;
     check(w <= want + slack && w + slack >= want, "formula");
 }

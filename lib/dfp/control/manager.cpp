@@ -36,7 +36,7 @@ struct Agent {
     Framer framer;
     uint64_t next_attempt_ms = 0;
     uint64_t last_msg_ms = 0;
-    uint32_t attempts = 0;  // failed connection attempts in a row
+    uint32_t attempts = 0;       // failed connection attempts in a row
     uint64_t conn_messages = 0;  // valid messages on the current connection
     uint64_t messages = 0, lost = 0, connects = 0, bad = 0;
     std::set<uint32_t> reals;  // addresses this agent has set weights for
@@ -61,9 +61,13 @@ uint64_t mono_ms() {
     return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;
 }
 
-std::string agent_name(const Agent& a) { return fmt::format("{}:{}", config::format_ipv4(a.cfg.address), a.cfg.port); }
+std::string agent_name(const Agent& a) {
+    return fmt::format("{}:{}", config::format_ipv4(a.cfg.address), a.cfg.port);
+}
 
-void log(const std::string& line) { fmt::print(stderr, "haslb: DFP: {}\n", line); }
+void log(const std::string& line) {
+    fmt::print(stderr, "haslb: DFP: {}\n", line);
+}
 
 // Weights this agent set return to the reals' static weights (lost agent).
 void revert_weights(Agent& a) {
@@ -72,7 +76,9 @@ void revert_weights(Agent& a) {
         slb::set_real_dfp_weight(r, -1, msg);
         g_weights.erase(r);
     }
-    if (!a.reals.empty()) log(fmt::format("agent {} lost: {} real(s) back to their static weight", agent_name(a), a.reals.size()));
+    if (!a.reals.empty())
+        log(fmt::format("agent {} lost: {} real(s) back to their static weight", agent_name(a),
+                        a.reals.size()));
     a.reals.clear();
 }
 
@@ -92,7 +98,8 @@ void close_agent(Agent& a, AgentState next, uint64_t now) {
 void attempt_failed(Agent& a, uint64_t now, const char* why) {
     a.attempts++;
     const bool give_up = a.cfg.retry_count && a.attempts >= a.cfg.retry_count;
-    log(fmt::format("agent {}: {}{}", agent_name(a), why, give_up ? "; FAILED after the retry count" : ""));
+    log(fmt::format("agent {}: {}{}", agent_name(a), why,
+                    give_up ? "; FAILED after the retry count" : ""));
     close_agent(a, give_up ? AgentState::kFailed : AgentState::kTrying, now);
 }
 
@@ -107,7 +114,8 @@ bool send_all(int fd, const std::vector<uint8_t>& m) {
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             pollfd p{fd, POLLOUT, 0};
-            if (poll(&p, 1, 100) > 0) continue;  // a few small messages: the socket buffer is never full for long
+            if (poll(&p, 1, 100) > 0)
+                continue;  // a few small messages: the socket buffer is never full for long
         }
         return false;
     }
@@ -142,7 +150,8 @@ void opened(Agent& a, uint64_t now) {
     a.last_msg_ms = now;
     log(fmt::format("agent {} OPEN", agent_name(a)));
     // The agent reports at least every keep-alive interval: our timeout.
-    if (!send_all(a.fd, encode_parameters(a.cfg.timeout_s, a.password, 0))) attempt_failed(a, now, "cannot send DFP Parameters");
+    if (!send_all(a.fd, encode_parameters(a.cfg.timeout_s, a.password, 0)))
+        attempt_failed(a, now, "cannot send DFP Parameters");
 }
 
 void apply(Agent& a, const Message& m) {
@@ -152,47 +161,27 @@ void apply(Agent& a, const Message& m) {
         if ((l.port != 0 && l.port != 434) || (l.protocol != 0 && l.protocol != 17)) continue;
         for (const HostWeight& h : l.hosts) {
             std::string msg;
-            if (slb::set_real_dfp_weight(h.addr, h.weight, msg) != 0) continue;  // not one of our reals
+            if (slb::set_real_dfp_weight(h.addr, h.weight, msg) != 0)
+                continue;  // not one of our reals
             a.reals.insert(h.addr);
             g_weights[h.addr] = Weight{h.weight, l.port, h.bind_id, l.protocol, agent_name(a), t};
         }
     }
 }
 
-void read_agent(Agent& a, uint64_t now) {
-    uint8_t buf[4096];
-    for (;;) {
-        ssize_t n = recv(a.fd, buf, sizeof(buf), 0);
-        if (n > 0) {
-            a.framer.feed(buf, size_t(n));
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        if (n < 0 && errno == EINTR) continue;
-        // An agent closes at once on our Parameters when their digest does
-        // not match its password: with a password, a close before any valid
-        // message is a security error, not a lost agent.
-        const bool security = !a.password.empty() && a.conn_messages == 0;
-        log(fmt::format("agent {} closed the connection{}", agent_name(a),
-                        security ? " before any message (password mismatch?)" : ""));
-        close_agent(a, security ? AgentState::kSecurityError : AgentState::kTrying, now);
-        return;
-    }
+// Handles the complete messages in the framer; false when the connection
+// was closed because of one.
+bool drain_messages(Agent& a, uint64_t now) {
     std::vector<uint8_t> msg;
     while (a.framer.next(msg)) {
         Message m;
         const Error e = decode(msg.data(), msg.size(), m, a.password);
-        if (e == Error::kBadDigest || e == Error::kNoSecurity) {
-            a.bad++;
-            log(fmt::format("agent {}: {}: closing", agent_name(a), error_name(e)));
-            close_agent(a, AgentState::kSecurityError, now);
-            return;
-        }
         if (e != Error::kOk) {
             a.bad++;
             log(fmt::format("agent {}: {}: closing", agent_name(a), error_name(e)));
-            close_agent(a, AgentState::kTrying, now);
-            return;
+            const bool security = e == Error::kBadDigest || e == Error::kNoSecurity;
+            close_agent(a, security ? AgentState::kSecurityError : AgentState::kTrying, now);
+            return false;
         }
         a.messages++;
         a.conn_messages++;
@@ -203,6 +192,32 @@ void read_agent(Agent& a, uint64_t now) {
         a.bad++;
         log(fmt::format("agent {}: {}: closing", agent_name(a), error_name(a.framer.error())));
         close_agent(a, AgentState::kTrying, now);
+        return false;
+    }
+    return true;
+}
+
+void read_agent(Agent& a, uint64_t now) {
+    uint8_t buf[4096];
+    // Messages are taken off after every read, so the framer never holds
+    // more than one read and a partial message (it shifts its buffer).
+    for (int reads = 0; reads < 64; reads++) {
+        ssize_t n = recv(a.fd, buf, sizeof(buf), 0);
+        if (n > 0) {
+            a.framer.feed(buf, size_t(n));
+            if (!drain_messages(a, now)) return;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (n < 0 && errno == EINTR) continue;
+        // An agent closes at once on our Parameters when their digest does
+        // not match its password: with a password, a close before any valid
+        // message is a security error, not a lost agent.
+        const bool security = !a.password.empty() && a.conn_messages == 0;
+        log(fmt::format("agent {} closed the connection{}", agent_name(a),
+                        security ? " before any message (password mismatch?)" : ""));
+        close_agent(a, security ? AgentState::kSecurityError : AgentState::kTrying, now);
+        return;
     }
 }
 
@@ -214,11 +229,13 @@ unsigned poll_cb(uint64_t) {
     return manager_poll_at(now);
 }
 
-int reload_cb(const config::Config& cur, const config::Config& next, bool apply_it, std::string& msg) {
+int reload_cb(const config::Config& cur, const config::Config& next, bool apply_it,
+              std::string& msg) {
     if (!apply_it) return 0;
     const auto same = [](const config::DfpAgentConfig& x, const config::DfpAgentConfig& y) {
         return x.address == y.address && x.port == y.port && x.timeout_s == y.timeout_s &&
-               x.retry_count == y.retry_count && x.retry_interval_s == y.retry_interval_s && x.password == y.password;
+               x.retry_count == y.retry_count && x.retry_interval_s == y.retry_interval_s &&
+               x.password == y.password;
     };
     bool changed = cur.slb.dfp.password != next.slb.dfp.password ||
                    cur.slb.dfp.agents.size() != next.slb.dfp.agents.size();
@@ -228,7 +245,8 @@ int reload_cb(const config::Config& cur, const config::Config& next, bool apply_
     manager_fini();
     std::string err;
     int rc = manager_init(next, err);
-    msg += rc == 0 ? fmt::format("DFP agents restarted ({})\n", next.slb.dfp.agents.size()) : err + "\n";
+    msg += rc == 0 ? fmt::format("DFP agents restarted ({})\n", next.slb.dfp.agents.size())
+                   : err + "\n";
     return rc;
 }
 
@@ -236,12 +254,18 @@ int reload_cb(const config::Config& cur, const config::Config& next, bool apply_
 
 const char* agent_state_name(AgentState s) {
     switch (s) {
-        case AgentState::kNotOpen: return "NOT_OPEN";
-        case AgentState::kTrying: return "TRYING";
-        case AgentState::kConnecting: return "CONNECTING";
-        case AgentState::kOpen: return "OPEN";
-        case AgentState::kFailed: return "FAILED";
-        case AgentState::kSecurityError: return "SECURITY_ERROR";
+        case AgentState::kNotOpen:
+            return "NOT_OPEN";
+        case AgentState::kTrying:
+            return "TRYING";
+        case AgentState::kConnecting:
+            return "CONNECTING";
+        case AgentState::kOpen:
+            return "OPEN";
+        case AgentState::kFailed:
+            return "FAILED";
+        case AgentState::kSecurityError:
+            return "SECURITY_ERROR";
     }
     return "?";
 }
@@ -273,7 +297,8 @@ unsigned manager_poll_at(uint64_t now) {
                 break;
             case AgentState::kOpen:
                 if (a.cfg.timeout_s && now - a.last_msg_ms > uint64_t(a.cfg.timeout_s) * 1000) {
-                    log(fmt::format("agent {}: no message for {} s", agent_name(a), a.cfg.timeout_s));
+                    log(fmt::format("agent {}: no message for {} s", agent_name(a),
+                                    a.cfg.timeout_s));
                     close_agent(a, AgentState::kTrying, now);
                     break;
                 }
@@ -293,8 +318,10 @@ unsigned manager_poll_at(uint64_t now) {
             int err = 0;
             socklen_t len = sizeof(err);
             getsockopt(a.fd, SOL_SOCKET, SO_ERROR, &err, &len);
-            if (err) attempt_failed(a, now, strerror(err));
-            else opened(a, now);
+            if (err)
+                attempt_failed(a, now, strerror(err));
+            else
+                opened(a, now);
         } else if (a.state == AgentState::kOpen) {
             read_agent(a, now);
         }
@@ -335,9 +362,10 @@ std::vector<AgentView> agent_views() {
     const uint64_t now = mono_ms();
     std::vector<AgentView> out;
     for (const auto& a : g_agents)
-        out.push_back(AgentView{config::format_ipv4(a.cfg.address), a.cfg.port, a.cfg.timeout_s, a.cfg.retry_count,
-                                a.cfg.retry_interval_s, agent_state_name(a.state), a.messages, a.lost, a.connects,
-                                a.bad, a.messages ? int64_t((now - a.last_msg_ms) / 1000) : -1});
+        out.push_back(AgentView{config::format_ipv4(a.cfg.address), a.cfg.port, a.cfg.timeout_s,
+                                a.cfg.retry_count, a.cfg.retry_interval_s,
+                                agent_state_name(a.state), a.messages, a.lost, a.connects, a.bad,
+                                a.messages ? int64_t((now - a.last_msg_ms) / 1000) : -1});
     return out;
 }
 
@@ -345,7 +373,8 @@ std::vector<WeightView> weight_views() {
     std::lock_guard<std::mutex> lk(g_mu);
     std::vector<WeightView> out;
     for (const auto& [addr, w] : g_weights)
-        out.push_back(WeightView{config::format_ipv4(addr), w.weight, w.port, w.protocol, w.bind_id, w.agent, w.set_at});
+        out.push_back(WeightView{config::format_ipv4(addr), w.weight, w.port, w.protocol, w.bind_id,
+                                 w.agent, w.set_at});
     return out;
 }
 
