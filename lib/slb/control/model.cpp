@@ -112,6 +112,28 @@ std::vector<uint16_t> reals_with(uint32_t addr) {
     return out;
 }
 
+// The common frame of the model functions on reals: every real with `addr`
+// (in any farm) goes through fn(id); then the snapshot is republished when
+// fn said something changed. Returns 0, -ENOENT or -ENOMEM with msg.
+template <typename Fn>
+int for_reals(uint32_t addr, std::string& msg, Fn fn) {
+    std::lock_guard<std::mutex> lk(g_mu);
+    auto ids = reals_with(addr);
+    if (ids.empty()) {
+        msg = fmt::format("no real {}", config::format_ipv4(addr));
+        return -ENOENT;
+    }
+    bool changed = false;
+    for (uint16_t id : ids) changed |= fn(id);
+    if (changed && publish() != 0) {
+        msg = "out of memory";
+        return -ENOMEM;
+    }
+    msg = fmt::format("real {}: {} farm{}", config::format_ipv4(addr), ids.size(),
+                      ids.size() == 1 ? "" : "s");
+    return 0;
+}
+
 void set_state(uint16_t id, RealState st, uint64_t now) {
     RealRt& r = g_reals[id];
     if (r.state == st) return;
@@ -177,57 +199,34 @@ int set_real_weight(uint32_t addr, uint32_t weight, std::string& msg) {
         msg = fmt::format("weight {} out of range 0..65535", weight);
         return -ERANGE;
     }
-    std::lock_guard<std::mutex> lk(g_mu);
-    auto ids = reals_with(addr);
-    if (ids.empty()) {
-        msg = fmt::format("no real {}", config::format_ipv4(addr));
-        return -ENOENT;
-    }
-    for (uint16_t id : ids) g_reals[id].weight = weight;
-    if (int rc = publish()) {
-        msg = "out of memory";
-        return rc;
-    }
-    msg = fmt::format("real {} weight {} ({} farm{})", config::format_ipv4(addr), weight,
-                      ids.size(), ids.size() == 1 ? "" : "s");
-    return 0;
+    const int rc = for_reals(addr, msg, [&](uint16_t id) {
+        g_reals[id].weight = weight;
+        return true;
+    });
+    if (rc == 0) msg = fmt::format("real {} weight {}", config::format_ipv4(addr), weight);
+    return rc;
 }
 
 int set_real_inservice(uint32_t addr, bool inservice, std::string& msg) {
-    std::lock_guard<std::mutex> lk(g_mu);
-    auto ids = reals_with(addr);
-    if (ids.empty()) {
-        msg = fmt::format("no real {}", config::format_ipv4(addr));
-        return -ENOENT;
-    }
     const uint64_t now = rte_get_tsc_cycles();
-    for (uint16_t id : ids) {
+    const int rc = for_reals(addr, msg, [&](uint16_t id) {
         g_reals[id].inservice = inservice;
         set_state(id, inservice ? RealState::kOperational : RealState::kOutOfService, now);
-    }
-    if (int rc = publish()) {
-        msg = "out of memory";
-        return rc;
-    }
-    msg = fmt::format("real {} {}", config::format_ipv4(addr),
-                      inservice ? "inservice" : "outofservice");
-    return 0;
+        return true;
+    });
+    if (rc == 0)
+        msg = fmt::format("real {} {}", config::format_ipv4(addr),
+                          inservice ? "inservice" : "outofservice");
+    return rc;
 }
 
 int set_real_dfp_weight(uint32_t addr, int32_t weight, std::string& msg) {
-    std::lock_guard<std::mutex> lk(g_mu);
-    auto ids = reals_with(addr);
-    if (ids.empty()) {
-        msg = fmt::format("no real {}", config::format_ipv4(addr));
-        return -ENOENT;
-    }
     const uint64_t now = rte_get_tsc_cycles();
-    bool changed = false;
-    for (uint16_t id : ids) {
+    return for_reals(addr, msg, [&](uint16_t id) {
         RealRt& r = g_reals[id];
-        changed |= r.dfp_weight != weight;
+        bool changed = r.dfp_weight != weight;
         r.dfp_weight = weight;
-        if (!r.inservice) continue;  // an administrator's outofservice wins
+        if (!r.inservice) return changed;  // an administrator's outofservice wins
         if (weight == 0) {
             // Throttled: keeps its sessions, takes no new ones.
             if (r.state == RealState::kOperational || r.state == RealState::kTesting) {
@@ -235,18 +234,15 @@ int set_real_dfp_weight(uint32_t addr, int32_t weight, std::string& msg) {
                 changed = true;
             }
         } else if (r.state == RealState::kDfpThrottled ||
-                   (weight > 0 && (r.state == RealState::kFailed || r.state == RealState::kTesting))) {
+                   (weight > 0 &&
+                    (r.state == RealState::kFailed || r.state == RealState::kTesting))) {
             // A DFP message from a FAILED real brings it back (seed); -1 (the
             // agent is gone) only ends a throttle.
             set_state(id, RealState::kOperational, now);
             changed = true;
         }
-    }
-    if (changed && publish() != 0) {
-        msg = "out of memory";
-        return -ENOMEM;
-    }
-    return 0;
+        return changed;
+    });
 }
 
 void set_debug(bool on) {
@@ -259,8 +255,9 @@ std::vector<RealView> real_views() {
     for (size_t i = 0; i < g_reals.size(); i++) {
         const RealRt& r = g_reals[i];
         out.push_back(RealView{uint16_t(i), config::format_ipv4(r.addr), g_farms[r.farm].name,
-                               weight_in_force(r), real_state_name(r.state), g_slb.reals[i].conns.load(),
-                               g_slb.reals[i].failures.load(), g_slb.reals[i].assigned.load()});
+                               weight_in_force(r), real_state_name(r.state),
+                               g_slb.reals[i].conns.load(), g_slb.reals[i].failures.load(),
+                               g_slb.reals[i].assigned.load()});
     }
     return out;
 }
