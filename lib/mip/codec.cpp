@@ -86,6 +86,18 @@ Result walk_extensions(const uint8_t* p, size_t full_len, size_t off, Walk& w) {
     return empty_nai ? Result::kEmptyNai : Result::kOk;
 }
 
+// Both messages carry the walk's results under the same names.
+template <typename Msg>
+Result walk_into(const uint8_t* p, size_t len, size_t fixed, Msg& out) {
+    Walk w;
+    const Result r = walk_extensions(p, len, fixed, w);
+    out.nai_off = w.nai_off;
+    out.nai_len = w.nai_len;
+    out.auth_off = w.auth_off;
+    out.nb_ext = w.nb_ext;
+    return r;
+}
+
 }  // namespace
 
 Result parse_rrq(const uint8_t* p, size_t len, Rrq& out) {
@@ -98,13 +110,7 @@ Result parse_rrq(const uint8_t* p, size_t len, Rrq& out) {
     out.ha_addr = be32(p + 8);
     out.coa = be32(p + 12);
     out.ident = be64(p + 16);
-    Walk w;
-    const Result r = walk_extensions(p, len, kRrqFixed, w);
-    out.nai_off = w.nai_off;
-    out.nai_len = w.nai_len;
-    out.auth_off = w.auth_off;
-    out.nb_ext = w.nb_ext;
-    return r;
+    return walk_into(p, len, kRrqFixed, out);
 }
 
 Result parse_rrp(const uint8_t* p, size_t len, Rrp& out) {
@@ -116,13 +122,7 @@ Result parse_rrp(const uint8_t* p, size_t len, Rrp& out) {
     out.home_addr = be32(p + 4);
     out.ha_addr = be32(p + 8);
     out.ident = be64(p + 12);
-    Walk w;
-    const Result r = walk_extensions(p, len, kRrpFixed, w);
-    out.nai_off = w.nai_off;
-    out.nai_len = w.nai_len;
-    out.auth_off = w.auth_off;
-    out.nb_ext = w.nb_ext;
-    return r;
+    return walk_into(p, len, kRrpFixed, out);
 }
 
 const char* result_name(Result r) {
