@@ -157,6 +157,118 @@ struct SlbConfig {
     DfpConfig dfp;                  // reloadable as a whole (agents added/removed/changed)
 };
 
+// Extended access lists (IOS `ip access-list extended NAME`), DESIGN 6 `acls`.
+// Each entry is one IOS access control entry written as text, e.g.
+// "permit tcp any host 203.0.113.10 eq 80" or "deny ip 192.0.2.0 0.0.0.255 any".
+struct AddrMatch {
+    uint32_t addr = 0;  // host order, already masked
+    uint8_t len = 0;    // prefix length; 0 = any (IOS wildcards must be contiguous)
+};
+
+struct PortMatch {
+    enum class Op : uint8_t { kAny, kEq, kNeq, kLt, kGt, kRange };
+    Op op = Op::kAny;
+    uint16_t lo = 0;  // eq/neq/lt/gt: the port; range: first port
+    uint16_t hi = 0;  // range: last port (lo <= hi)
+};
+
+struct AceConfig {
+    bool permit = true;
+    uint8_t proto = 0;  // 0 = "ip" (every protocol); 1 icmp, 6 tcp, 17 udp, or a number 1..255
+    AddrMatch src, dst;
+    PortMatch sport, dport;  // only with tcp or udp
+    std::string text;        // as written, for show commands
+    Origin origin;
+};
+
+// reloadable (hotline rule sets are rebuilt and swapped).
+struct AclConfig {
+    std::string name;  // [A-Za-z0-9_-]{1,32} (IOS numbers 100-199/2000-2699 are names too), unique
+    std::vector<AceConfig> entries;  // 1..1024, first match wins
+    Origin origin;
+};
+
+// Hotlining (seed 004). Rule types in their fixed priority order (seed 004
+// requirement 8): the first matching rule in this order decides.
+enum class HotlineRuleType : uint8_t { kHttpPass, kHttpRedirect, kIpRedirect, kFilter };
+enum class Direction : uint8_t {
+    kIn,   // upstream: from the subscriber (source = home address)
+    kOut,  // downstream: to the subscriber (destination = home address)
+};
+
+struct HotlineRuleConfig {
+    HotlineRuleType type = HotlineRuleType::kFilter;  // "http-pass" | "http-redirect" | "ip-redirect" | "filter"
+    std::string acl;                    // must name an entry of `acls`
+    Direction direction = Direction::kIn;  // "in" | "out"; only filter may be "out"
+    uint32_t redirect = 0;  // ip-redirect: the redirect server, host order (required)
+    uint16_t port = 0;      // ip-redirect: new TCP/UDP destination port; 0 = keep
+    std::string url;        // http-redirect: Location of the 302 (required), 1..512 printable chars
+    Origin origin;
+};
+
+constexpr size_t kMaxHotlineRules = 16;  // per profile (one rte_acl category each)
+
+// reloadable; a profile in use by a subscriber cannot be removed.
+struct HotlineProfileConfig {
+    std::string name;  // [A-Za-z0-9_.-]{1,64}, unique; what a RADIUS Filter-Id names
+    std::vector<HotlineRuleConfig> rules;  // 1..16; kept in priority order after loading
+    Origin origin;
+};
+
+// IP redirect for subscribers who are not hotlined, per realm (seed 004,
+// `ip mobile home-agent non-hotline profile`). reloadable.
+struct NonHotlineConfig {
+    std::string realm;  // "@example.com" or a full NAI "user@example.com", unique
+    std::vector<HotlineRuleConfig> rules;  // ip-redirect only, direction in, 1..16
+    Origin origin;
+};
+
+// Realm hotline capability flags (seed 004 `ip mobile realm R hotline capability`).
+enum RealmCapability : uint32_t {
+    kCapProfile = 0x1,       // "profile": profile-based hotlining (Filter-Id)
+    kCapIpFilter = 0x2,      // "ipfilter"
+    kCapHttpRedirect = 0x4,  // "httpredir"
+    kCapIpRedirect = 0x8,    // "ipredir"
+    kCapAll = 0xf,           // "all"
+};
+
+struct RealmConfig {
+    std::string realm;        // "@example.com" or a full NAI, unique
+    uint32_t capability = 0;  // RealmCapability flags, at least one
+    Origin origin;
+};
+
+// NAT translations of IP-redirected flows (seed 004 timeouts). reloadable
+// except max_translations (init-only).
+struct NatConfig {
+    uint32_t max_translations = 1048576;  // 1024..16777216
+    uint32_t tcp_s = 60;           // established TCP without FIN/RST
+    uint32_t tcp_fin_s = 30;       // after a FIN or RST
+    uint32_t tcp_syn_s = 30;       // created by a SYN, no SYN/ACK yet
+    uint32_t tcp_nosynack_s = 20;  // created by a segment with neither SYN nor ACK
+    uint32_t udp_s = 30;
+    uint32_t icmp_s = 5;           // from creation, whatever the replies
+};
+
+// A subscriber named in the configuration (besides those the binding table
+// teaches). reloadable.
+struct SubscriberConfig {
+    std::string nai;                  // 1..72 bytes, unique
+    std::vector<uint32_t> addresses;  // home addresses, host order, 0..8, unique across subscribers
+    std::string profile;              // hotline profile to apply; empty = normal
+    uint32_t session_timeout_s = 0;   // 0 = none
+    Origin origin;
+};
+
+struct HotlineConfig {
+    std::vector<HotlineProfileConfig> profiles;  // 0..1024
+    std::vector<NonHotlineConfig> non_hotline;   // 0..1024
+    std::vector<RealmConfig> realms;             // 0..4096
+    std::vector<SubscriberConfig> subscribers;   // 0..65536
+    uint32_t max_subscribers = 1048576;          // init-only; 1024..16777216 home addresses
+    NatConfig nat;
+};
+
 struct Config {
     std::string file;  // path given with -c
     EalConfig eal;
@@ -168,6 +280,8 @@ struct Config {
     ConsoleConfig console;
     ExceptionConfig exception;
     SlbConfig slb;
+    std::vector<AclConfig> acls;
+    HotlineConfig hotline;
 };
 
 struct Error {

@@ -46,7 +46,13 @@ namespace haslb::core {
     X(rrq_ha_field, "RRQ whose Home Agent field is not 0, broadcast or the VIP") \
     X(vip_not_service, "to a virtual address, but not its protocol/port")     \
     X(vserver_outofservice, "to a virtual server that is out of service")     \
-    X(no_real_available, "no real of the farm can take a new session")
+    X(no_real_available, "no real of the farm can take a new session")          \
+    X(hotline_filtered, "subscriber's packet matched a hotline filter rule")    \
+    X(nat_table_full, "new redirected flow refused: NAT translation table full") \
+    X(http_redirect_not_tcp, "non-TCP packet matched an HTTP redirect rule")     \
+    X(http_redirect_malformed, "TCP header truncated or bad data offset (HTTP redirect)") \
+    X(http_redirect_absorbed, "pure ACK or RST to haslb's HTTP redirect: nothing to answer") \
+    X(http_reply_too_big, "HTTP redirect answer does not fit in the packet buffer")
 
 // Non-drop statistics.
 #define HASLB_STATS(X)                                                 \
@@ -80,7 +86,16 @@ namespace haslb::core {
     X(slb_events_lost, "session/binding events lost: event ring full") \
     X(bindings_learned, "bindings created or renewed from RRPs")      \
     X(bindings_removed, "bindings removed (lifetime 0 or expired)")   \
-    X(bindings_refused, "bindings not stored: table full")
+    X(bindings_refused, "bindings not stored: table full")             \
+    X(hotline_upstream, "packets from subscribers with a profile, classified") \
+    X(hotline_downstream, "packets to subscribers with a profile, classified") \
+    X(hotline_passed, "subscriber packets that matched a pass rule or no rule") \
+    X(hotline_ip_redirected, "packets rewritten to a redirect server")  \
+    X(nat_reversed, "redirect servers' packets translated back")       \
+    X(http_syn_answered, "SYNs answered with a SYN cookie (HTTP redirect)") \
+    X(http_redirects_sent, "HTTP 302 answers sent")                    \
+    X(http_fin_acked, "client FINs acknowledged after a 302")          \
+    X(http_rst_sent, "RSTs sent for segments with no valid cookie")
 
 enum class Drop : uint16_t {
 #define X(id, desc) id,
