@@ -11,9 +11,14 @@
 // ring hands out indices) and refresh their timestamps and TCP state; the
 // control lcore expires, clears and removes them; a slot is reused only after
 // RCU says no worker can still see it. A full table refuses new flows
-// (counted by the caller) and never touches existing ones.
+// (counted by the caller) and never touches existing ones. Adding, moving
+// and deleting the keys of one subscriber socket (protocol, home address,
+// home port) is serialised by a small striped lock taken only to create,
+// replace or remove a translation; packets of existing flows never take it
+// (why: lib/hotline/nat_detail.hpp).
 #pragma once
 
+#include <netinet/in.h>
 #include <rte_hash.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
@@ -50,6 +55,15 @@ inline FlowKey flow_key(uint8_t proto, uint32_t src, uint32_t dst, uint16_t spor
     return k;
 }
 
+// The reverse key of a translation: the redirect server's answer as
+// received (src = redirect address, dst = home address). TCP/UDP (and other
+// protocols): ports swapped, the redirect port as source port; ICMP echo: the
+// identifier stays in sport and dport is 0, as for every ICMP key. Any thread.
+inline FlowKey reverse_key(const FlowKey& fwd, uint32_t redirect, uint16_t redirect_port) {
+    if (fwd.proto == IPPROTO_ICMP) return flow_key(fwd.proto, redirect, fwd.src, fwd.sport, 0);
+    return flow_key(fwd.proto, redirect, fwd.src, redirect_port, fwd.sport);
+}
+
 enum class TcpState : uint8_t {
     kSyn,          // created by a SYN, no SYN/ACK seen back: tcp_syn_s
     kNoSynAck,     // created by a segment with neither SYN nor ACK: tcp_nosynack_s
@@ -59,13 +73,13 @@ enum class TcpState : uint8_t {
 
 // One translation; index = slot in the entry array.
 struct alignas(64) Translation {
-    FlowKey fwd;          // the subscriber's flow as sent (src = home address)
-    uint32_t redirect;    // new destination address
-    uint16_t redirect_port;  // new destination port (= fwd.dport when the rule keeps it)
-    uint16_t profile;     // profile id whose rule created it
-    uint32_t rule;        // rule index (RuleTables) at creation, for display
-    uint32_t created_s;   // clock seconds
-    std::atomic<uint32_t> last_s;   // last packet either way, clock seconds
+    FlowKey fwd;                     // the subscriber's flow as sent (src = home address)
+    uint32_t redirect;               // new destination address
+    uint16_t redirect_port;          // new destination port (= fwd.dport when the rule keeps it)
+    uint16_t profile;                // profile id whose rule created it
+    uint32_t rule;                   // rule index (RuleTables) at creation, for display
+    uint32_t created_s;              // clock seconds
+    std::atomic<uint32_t> last_s;    // last packet either way, clock seconds
     std::atomic<uint8_t> tcp_state;  // TcpState (TCP only)
     std::atomic<uint8_t> valid;      // set last by the creator, cleared first by removal
     std::atomic<uint64_t> packets;   // both ways (relaxed; approximate under contention)
@@ -82,7 +96,8 @@ enum class UpResult : uint8_t {
 struct Summary {
     uint64_t total = 0, tcp = 0, udp = 0, icmp = 0, other = 0;
     uint64_t capacity = 0;
-    uint64_t bytes_per_translation = 0;  // entry + two hash keys, measured from the allocations
+    // Entry, two hash keys, rings and RCU queue: measured by create().
+    uint64_t bytes_per_translation = 0;
     uint64_t created = 0, expired = 0, refused = 0, cleared = 0;
 };
 
@@ -102,9 +117,14 @@ public:
     Table& operator=(const Table&) = delete;
 
     // Control lcore, before workers run. qsbr may be null (tests without RCU:
-    // slots are then reused at once). Returns 0 or negative errno with err.
+    // slots are then reused at once). name: 1..16 characters, unique among
+    // live tables (DPDK names the hash's rings and defer queue after it).
+    // Returns 0 or negative errno with err.
     int create(const std::string& name, uint32_t max_translations, rte_rcu_qsbr* qsbr,
                std::string& err);
+    // Control lcore, once no worker can hold an entry (workers stopped, or
+    // offline / quiescent on the QSBR variable): the hash's defer queue is
+    // freed only when every deletion in it has passed its grace period.
     void destroy();
 
     // Reloadable timeouts. Control lcore.
@@ -113,7 +133,9 @@ public:
     // Worker: the subscriber's packet (key = as sent) matched an ip-redirect
     // rule to (redirect, redirect_port). Finds or creates the translation and
     // updates its TCP state from tcp_flags (RTE_TCP_*_FLAG bits; 0 for
-    // UDP/ICMP). *out = the entry unless kFull.
+    // UDP/ICMP). *out = the entry unless kFull. kFull is also returned when
+    // the flow's creation lock stays taken for a few microseconds (see
+    // nat_detail.hpp): the caller drops the packet, the next one retries.
     UpResult upstream(const FlowKey& key, uint32_t redirect, uint16_t redirect_port,
                       uint16_t profile, uint32_t rule, uint8_t tcp_flags, uint32_t now_s,
                       Translation** out);
@@ -125,13 +147,17 @@ public:
     void downstream(Translation* t, uint8_t tcp_flags, uint32_t now_s);
 
     // Control lcore: removes translations whose timeout passed; looks at most
-    // at `budget` slots from where the last call stopped. Returns removed.
+    // at `budget` slots from where the last call stopped (wrapping). With
+    // RCU, first hands the slots whose grace period is over back to the free
+    // ring (also with budget 0). Returns removed.
     unsigned expire(uint32_t now_s, uint32_t budget);
     // Control lcore: removes every translation / those for which pred is true.
     unsigned clear();
     unsigned remove_if(const std::function<bool(const Translation&)>& pred);
 
-    // Any thread (display; entries may change meanwhile).
+    // Any thread (display; entries may change meanwhile). views: the valid
+    // translations in slot order, skipping the first `start` of them, at
+    // most `max`.
     Summary summary() const;
     std::vector<View> views(uint32_t now_s, uint32_t start, uint32_t max) const;
     uint32_t timeout_of(const Translation& t) const;  // seconds for its protocol and state
@@ -139,15 +165,30 @@ public:
 
 private:
     void remove_slot(uint32_t slot);
+    // Creation and replacement under the flow's stripe lock (nat_path.cpp).
+    UpResult upstream_locked(const FlowKey& key, hash_sig_t sig, uint32_t redirect,
+                             uint16_t redirect_port, uint16_t profile, uint32_t rule,
+                             uint8_t tcp_flags, uint32_t now_s, Translation** out);
+    bool move_reverse(uint32_t slot, uint32_t redirect, uint16_t redirect_port);
+    void drop_reverse_if_owned(uint32_t slot, uint32_t redirect, uint16_t redirect_port);
+    void release_forward(uint32_t slot);
+    // Control lcore, with RCU: runs the hash's defer-queue reclamation.
+    void reclaim();
+    // The hash's free_key_data_func (p = this): a deleted key's grace period
+    // is over.
+    static void key_reclaimed(void* p, void* data);
 
     rte_hash* hash_ = nullptr;
     Translation* entries_ = nullptr;
     rte_ring* free_ = nullptr;
+    rte_rcu_qsbr* qsbr_ = nullptr;
+    uint8_t* stripes_ = nullptr;  // creation locks, nat_detail.hpp
     uint32_t capacity_ = 0;
     uint32_t cursor_ = 0;
     uint64_t bytes_per_ = 0;
     config::NatConfig timeouts_{};
     std::atomic<uint64_t> created_{0}, expired_{0}, refused_{0}, cleared_{0};
+    std::atomic<uint64_t> reclaimed_{0};  // keys handed back by the defer queue
 };
 
 }  // namespace haslb::hotline::nat
