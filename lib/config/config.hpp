@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace haslb::config {
@@ -204,6 +205,8 @@ struct HotlineRuleConfig {
     uint16_t port = 0;      // ip-redirect: new TCP/UDP destination port; 0 = keep
     std::string url;        // http-redirect: Location of the 302 (required), 1..512 printable chars
     Origin origin;
+    uint16_t index = 0;  // position in its `rules` list as written (before the priority sort),
+                         // so messages name the key the operator wrote
 };
 
 constexpr size_t kMaxHotlineRules = 16;  // per profile (one rte_acl category each)
@@ -309,5 +312,17 @@ int parse_mac(const std::string& s, MacAddr& out);            // "02:00:00:00:00
 std::string format_ipv4(uint32_t host_order);
 std::string format_prefix(const Ipv4Prefix& p);
 std::string format_mac(const MacAddr& m);
+
+// One IOS extended access control entry (the text of an `acls` entry):
+//   permit|deny PROTO SRC [SPORT] DST [DPORT]
+// PROTO: ip | tcp | udp | icmp | 0..255 (ip and 0 = every protocol).
+// SRC, DST: any | host A.B.C.D | A.B.C.D WILDCARD (contiguous) | A.B.C.D/len;
+// the address is masked as IOS does.
+// SPORT, DPORT (tcp and udp only): eq P | neq P | lt P | gt P | range P1 P2,
+// P a number 0..65535 or a common name (www, https, domain, ...).
+// Keywords are case-insensitive. Control lcore (config loader, console).
+// Returns 0 and fills `out` (text = `text`; origin untouched), or
+// -EINVAL with `why` saying what is wrong and `out` untouched.
+int parse_ace(std::string_view text, AceConfig& out, std::string& why);
 
 }  // namespace haslb::config

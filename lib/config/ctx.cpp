@@ -76,7 +76,49 @@ bool is_word(std::string_view s, std::string_view extra, size_t max) {
 }
 
 Origin Ctx::origin(const lc::Setting& s) const {
-    return src_.origin(s.getSourceLine());
+    return src_.origin(line_of(s));
+}
+
+// libconfig gives a string element of a list the line of the token after it
+// (string_lines.cpp); for the elements of a named list the lines are found
+// again in the text, from the list's line to the last element's.
+unsigned Ctx::line_of(const lc::Setting& s) const {
+    unsigned line = s.getSourceLine();
+    if (s.getType() != lc::Setting::TypeString || s.isRoot() || s.getName()) return line;
+    const lc::Setting& list = s.getParent();
+    if (!list.getName() || (!list.isList() && !list.isArray())) return line;
+    auto it = string_lines_.find(&list);
+    if (it == string_lines_.end()) {
+        if (line_starts_.empty()) {
+            line_starts_.push_back(0);
+            for (size_t i = 0; i < src_.text.size(); ++i)
+                if (src_.text[i] == '\n') line_starts_.push_back(i + 1);
+        }
+        std::vector<std::string> values;
+        std::vector<int> where;  // element index of each value
+        unsigned first = list.getSourceLine(), last = first;
+        for (int i = 0; i < list.getLength(); ++i) {
+            last = std::max(last, list[i].getSourceLine());
+            if (list[i].getType() != lc::Setting::TypeString) continue;
+            values.push_back(list[i].c_str());
+            where.push_back(i);
+        }
+        std::vector<unsigned> lines(static_cast<size_t>(list.getLength()), 0);
+        if (first >= 1 && last < line_starts_.size()) {
+            size_t from = line_starts_[first - 1], to = line_starts_[last];
+            std::vector<unsigned> found =
+                string_lines(std::string_view(src_.text).substr(from, to - from), first, values);
+            for (size_t k = 0; k < found.size(); ++k)
+                lines[static_cast<size_t>(where[k])] = found[k];
+        }
+        it = string_lines_.emplace(&list, std::move(lines)).first;
+    }
+    for (int i = 0; i < list.getLength(); ++i) {
+        if (&list[i] != &s) continue;
+        unsigned found = it->second[static_cast<size_t>(i)];
+        return found != 0 && found <= line ? found : line;
+    }
+    return line;
 }
 
 int Ctx::index_of(const lc::Setting& s) {

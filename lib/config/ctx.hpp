@@ -39,6 +39,9 @@ public:
     void error(Origin origin, std::string key, std::string message);
     // At the origin recorded for `key` by a getter below, else at `fallback`.
     void error_at(const std::string& key, const Origin& fallback, std::string message);
+    // Records where `s` was written, so that a later error_at(key(s), ...)
+    // points at it. For list elements; the getters record named children.
+    void note(const lc::Setting& s) { record(s); }
     // Number of errors reported so far (by anyone).
     size_t error_count() const { return errors_.size(); }
 
@@ -76,6 +79,7 @@ public:
 private:
     void record(const lc::Setting& s) { origins_[key(s)] = origin(s); }
     int index_of(const lc::Setting& s);
+    unsigned line_of(const lc::Setting& s) const;
 
     const Source& src_;
     std::vector<Error>& errors_;
@@ -83,6 +87,10 @@ private:
     // Index of each list element seen. libconfig's Setting::getPath() finds
     // it by a linear scan of the parent, quadratic over 65536 routes.
     std::unordered_map<const lc::Setting*, int> index_;
+    // Caches of line_of(): the start of each line of the text, and the lines
+    // of the string elements of each named list (0 = libconfig's line).
+    mutable std::vector<size_t> line_starts_;
+    mutable std::unordered_map<const lc::Setting*, std::vector<unsigned>> string_lines_;
 };
 
 // "an integer", "a string", ... for messages.

@@ -11,14 +11,20 @@ constexpr GroupSpec kGroups[] = {
     {"mempool", false, parse_mempool}, {"ports", true, parse_ports},
     {"routes", false, parse_routes},   {"neighbors", false, parse_neighbors},
     {"console", false, parse_console}, {"exception", false, parse_exception},
-    {"slb", false, parse_slb},
+    {"slb", false, parse_slb},         {"acls", false, parse_acls},
+    {"hotline", false, parse_hotline},
 };
 
 constexpr CrossCheck kCrossChecks[] = {
-    {check_ports, {"eal", "ports"}},     {check_pci, {"eal", "driver", "ports"}},
-    {check_routes, {"ports", "routes"}}, {check_resources, {"eal", "driver", "mempool", "ports"}},
+    {check_ports, {"eal", "ports"}},
+    {check_pci, {"eal", "driver", "ports"}},
+    {check_routes, {"ports", "routes"}},
+    {check_resources, {"eal", "driver", "mempool", "ports"}},
     {check_console, {"eal", "console"}},
-    {check_slb, {"slb"}},                {check_slb_ports, {"ports", "slb"}},
+    {check_slb, {"slb"}},
+    {check_slb_ports, {"ports", "slb"}},
+    {check_hotline, {"acls", "hotline"}},
+    {check_hotline_ports, {"ports", "hotline"}},
 };
 
 }  // namespace

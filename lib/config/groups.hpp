@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.hpp"
 #include "config/ctx.hpp"
@@ -49,15 +50,26 @@ void parse_neighbors(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_console(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_exception(Ctx& ctx, const lc::Setting& group, Config& out);
 void parse_slb(Ctx& ctx, const lc::Setting& group, Config& out);
-void parse_dfp(Ctx& ctx, const lc::Setting& group, Config& out);  // slb.dfp; group_dfp.cpp
+void parse_dfp(Ctx& ctx, const lc::Setting& group, Config& out);      // slb.dfp; group_dfp.cpp
+void parse_acls(Ctx& ctx, const lc::Setting& list, Config& out);      // group_acls.cpp
+void parse_hotline(Ctx& ctx, const lc::Setting& group, Config& out);  // group_hotline.cpp
+// The `rules` list of `owner` (a hotline profile, or a non_hotline entry:
+// ip-redirect rules only), in the order written, each with its index.
+// group_hotline_rules.cpp.
+void parse_hotline_rules(Ctx& ctx, const lc::Setting& owner, bool non_hotline,
+                         std::vector<HotlineRuleConfig>& out);
+// hotline.subscribers; group_hotline_subscribers.cpp.
+void parse_subscribers(Ctx& ctx, const lc::Setting& list, HotlineConfig& out);
 
 void check_ports(Ctx& ctx, const Config& cfg);
 void check_pci(Ctx& ctx, const Config& cfg);
 void check_routes(Ctx& ctx, const Config& cfg);
 void check_resources(Ctx& ctx, const Config& cfg);
 void check_console(Ctx& ctx, const Config& cfg);
-void check_slb(Ctx& ctx, const Config& cfg);        // check_slb.cpp
-void check_slb_ports(Ctx& ctx, const Config& cfg);  // check_slb.cpp
+void check_slb(Ctx& ctx, const Config& cfg);            // check_slb.cpp
+void check_slb_ports(Ctx& ctx, const Config& cfg);      // check_slb.cpp
+void check_hotline(Ctx& ctx, const Config& cfg);        // check_hotline.cpp
+void check_hotline_ports(Ctx& ctx, const Config& cfg);  // check_hotline.cpp
 
 // Helpers shared by the parsers and checks.
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
@@ -33,6 +34,14 @@ struct Source {
 
 // Reads a whole file. Returns 0 or -errno.
 int read_file(const std::string& path, std::string& out);
+
+// Where the string elements of a list begin (libconfig reports the line of
+// the token after each; string_lines.cpp). `text` is a slice of Source::text
+// whose first line is `first_line`; `values` are the list's string elements
+// in order. Returns the line of each, or nothing when `text` does not hold
+// them as consecutive strings.
+std::vector<unsigned> string_lines(std::string_view text, unsigned first_line,
+                                   const std::vector<std::string>& values);
 
 // Builds `out` from `text` (named `name` in messages): replaces each
 // `@include "path"` line, recursively, by the lines of that file. A relative
