@@ -31,6 +31,7 @@
 #include "core/worker.hpp"
 #include "dfp/manager.hpp"
 #include "route/route.hpp"
+#include "hotline/hotline.hpp"
 #include "slb/slb.hpp"
 
 namespace {
@@ -163,6 +164,11 @@ int run(const config::Config& cfg, const Args& args) {
         return fail(rc);
     }
     td.push([] { slb::slb_fini(); });
+    if (int rc = hotline::hotline_init(cfg, err)) {
+        hotline::hotline_fini();
+        return fail(rc);
+    }
+    td.push([] { hotline::hotline_fini(); });
     if (int rc = dfp::manager_init(cfg, err)) return fail(rc);
     td.push([] { dfp::manager_fini(); });
 

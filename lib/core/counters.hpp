@@ -52,7 +52,10 @@ namespace haslb::core {
     X(http_redirect_not_tcp, "non-TCP packet matched an HTTP redirect rule")     \
     X(http_redirect_malformed, "TCP header truncated or bad data offset (HTTP redirect)") \
     X(http_redirect_absorbed, "pure ACK or RST to haslb's HTTP redirect: nothing to answer") \
-    X(http_reply_too_big, "HTTP redirect answer does not fit in the packet buffer")
+    X(http_reply_too_big, "HTTP redirect answer does not fit in the packet buffer") \
+    X(hotline_session_ended, "to or from a subscriber whose hotline Session-Timeout passed") \
+    X(hotline_fragment, "non-first IPv4 fragment of a flow under a redirect rule") \
+    X(hotline_l4_truncated, "TCP/UDP/ICMP header truncated in a packet under a redirect rule")
 
 // Non-drop statistics.
 #define HASLB_STATS(X)                                                 \

@@ -77,6 +77,9 @@ struct RuleTables {
     uint32_t categories[2] = {0, 0};          // 1 or a multiple of 4, <= 16
     std::vector<Rule> rules;
     std::vector<std::string> urls;
+    RuleTables() = default;
+    RuleTables(const RuleTables&) = delete;
+    RuleTables& operator=(const RuleTables&) = delete;
     ~RuleTables();  // frees the contexts
 };
 

@@ -171,6 +171,17 @@ void tick_reals(uint64_t now_tsc);
 unsigned expire_sessions(uint64_t now_tsc);
 unsigned expire_bindings(uint64_t now_s);
 
+// Told of every binding that appears (up) or goes away (lifetime 0, expiry,
+// replaced by another home address): the hotline module keeps its home
+// address table from it. Called on the control lcore, outside the binding
+// table's lock. nullptr = nobody.
+using BindingObserver = void (*)(const std::string& nai, uint32_t home_addr, bool up);
+void set_binding_observer(BindingObserver fn);
+
+// Another module's lines for `show mobile traffic` (hotline counters).
+// Constructors / control lcore.
+void register_traffic_section(std::string (*fn)());
+
 // --- views (any thread; consistent enough for display) -----------------
 struct RealView {
     uint16_t id;

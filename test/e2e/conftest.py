@@ -74,7 +74,7 @@ def _haslb_still_running(request):
     """After each test that used a router or SLB lab fixture: haslb must
     still run (a crash shows up as an error naming the test that caused it)."""
     yield
-    for name in ("router", "router_tap", "slb"):
+    for name in ("router", "router_tap", "slb", "hot"):
         value = getattr(request.node, "funcargs", {}).get(name)
         if value is not None and hasattr(value, "assert_alive"):
             value.assert_alive()

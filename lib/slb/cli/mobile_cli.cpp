@@ -11,6 +11,11 @@
 namespace haslb::slb {
 namespace {
 
+std::vector<std::string (*)()>& sections() {
+    static std::vector<std::string (*)()> v;
+    return v;
+}
+
 std::string bindings_text(const std::vector<BindingView>& v) {
     std::string out = fmt::format("Mobility Binding List:\nTotal {}\n", v.size());
     for (const auto& b : v)
@@ -69,6 +74,7 @@ void show_traffic(cmdline* cl, const std::vector<std::string>&) {
                    Drop::rrq_not_request, Drop::rrq_ha_field, Drop::vip_not_service,
                    Drop::vserver_outofservice, Drop::no_real_available})
         out += fmt::format("  {}: {}\n", core::drop_name(d), dr(d));
+    for (auto fn : sections()) out += fn();
     console::print(cl, out);
 }
 
@@ -87,4 +93,7 @@ __attribute__((constructor)) void register_mobile_cli() {
 }
 
 }  // namespace
+
+void register_traffic_section(std::string (*fn)()) { sections().push_back(fn); }
+
 }  // namespace haslb::slb

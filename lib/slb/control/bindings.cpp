@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <ctime>
 #include <mutex>
 #include <string>
@@ -24,6 +25,18 @@ struct Binding {
 };
 
 std::mutex g_bmu;
+std::atomic<BindingObserver> g_observer{nullptr};
+
+struct Change {
+    uint32_t home;
+    bool up;
+};
+
+void notify(const std::string& nai, const std::vector<Change>& changes) {
+    BindingObserver fn = g_observer.load();
+    if (!fn) return;
+    for (const Change& c : changes) fn(nai, c.home, c.up);
+}
 std::unordered_map<std::string, Binding> g_bindings;
 uint32_t g_max = 65536;
 
@@ -50,37 +63,51 @@ void bindings_fini() {
 
 void binding_update(const Event& e) {
     const std::string nai(reinterpret_cast<const char*>(e.nai), e.nai_len);
-    std::lock_guard<std::mutex> lk(g_bmu);
-    if (e.lifetime == 0) {
-        if (g_bindings.erase(nai)) core::count_stat(core::Stat::bindings_removed);
-        return;
+    std::vector<Change> changes;
+    {
+        std::lock_guard<std::mutex> lk(g_bmu);
+        auto it = g_bindings.find(nai);
+        if (e.lifetime == 0) {
+            if (it == g_bindings.end()) return;
+            changes.push_back({it->second.home_addr, false});
+            g_bindings.erase(it);
+            core::count_stat(core::Stat::bindings_removed);
+        } else if (it == g_bindings.end() && g_bindings.size() >= g_max) {
+            core::count_stat(core::Stat::bindings_refused);
+            return;
+        } else {
+            if (it != g_bindings.end() && it->second.home_addr != e.home_addr)
+                changes.push_back({it->second.home_addr, false});
+            changes.push_back({e.home_addr, true});
+            g_bindings[nai] = Binding{e.home_addr, e.ha_addr, e.lifetime, mono_s()};
+            core::count_stat(core::Stat::bindings_learned);
+        }
     }
-    auto it = g_bindings.find(nai);
-    if (it == g_bindings.end() && g_bindings.size() >= g_max) {
-        core::count_stat(core::Stat::bindings_refused);
-        return;
-    }
-    g_bindings[nai] = Binding{e.home_addr, e.ha_addr, e.lifetime, mono_s()};
-    core::count_stat(core::Stat::bindings_learned);
+    notify(nai, changes);
 }
 
 }  // namespace detail
 
+void set_binding_observer(BindingObserver fn) { g_observer.store(fn); }
+
 unsigned expire_bindings(uint64_t now_s) {
-    std::lock_guard<std::mutex> lk(g_bmu);
-    unsigned n = 0;
-    for (auto it = g_bindings.begin(); it != g_bindings.end();) {
-        // 65535 is "infinite" (RFC 5944).
-        if (it->second.lifetime != 0xffff &&
-            int64_t(now_s) - it->second.granted_at >= it->second.lifetime) {
-            it = g_bindings.erase(it);
-            core::count_stat(core::Stat::bindings_removed);
-            n++;
-        } else {
-            ++it;
+    std::vector<std::pair<std::string, uint32_t>> gone;
+    {
+        std::lock_guard<std::mutex> lk(g_bmu);
+        for (auto it = g_bindings.begin(); it != g_bindings.end();) {
+            // 65535 is "infinite" (RFC 5944).
+            if (it->second.lifetime != 0xffff &&
+                int64_t(now_s) - it->second.granted_at >= it->second.lifetime) {
+                gone.emplace_back(it->first, it->second.home_addr);
+                it = g_bindings.erase(it);
+                core::count_stat(core::Stat::bindings_removed);
+            } else {
+                ++it;
+            }
         }
     }
-    return n;
+    for (const auto& [nai, home] : gone) notify(nai, {{home, false}});
+    return unsigned(gone.size());
 }
 
 std::vector<BindingView> binding_views(const std::string& nai_filter) {

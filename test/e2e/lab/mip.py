@@ -598,7 +598,7 @@ class SlbLab:
                                  f"{tail}")
 
 
-def start_slb_lab(prefix, slb, *, dispatched=("ha1", "ha2"), **haslb_kw):
+def start_slb_lab(prefix, slb, *, dispatched=("ha1", "ha2"), before_start=None, **haslb_kw):
     """Generator (for a pytest fixture): the SLB lab (standard.build_slb)
     with VIP 192.0.2.100 on the loopback of the `dispatched` reals, a
     responder on ha1, ha2 and ha3, and haslb started with the `slb` text
@@ -612,6 +612,8 @@ def start_slb_lab(prefix, slb, *, dispatched=("ha1", "ha2"), **haslb_kw):
         for name in dispatched:
             setup_dispatched_real(lab.hosts[name], VIP)
         responders = {a: Responder(h).start() for a, h in reals.items()}
+        if before_start is not None:
+            before_start(lab)  # more hosts, servers: whatever the caller's tests need
         haslb = standard.standard_haslb(lab, extra=slb, **haslb_kw).start()
         for a in reals:
             lab.hosts["pdsn"].wait_ping(a, timeout=15)

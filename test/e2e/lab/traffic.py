@@ -20,19 +20,23 @@ while True:
 """
 
 # One UDP request/reply: python3 -c UDP_ASK ADDRESS PORT HEXPAYLOAD ATTEMPTS WAIT
-# prints the reply as hex, exits 1 if no reply came.
+# prints the reply as hex, exits 1 if no reply came. The socket is connected,
+# so the kernel accepts only a reply from ADDRESS:PORT.
 UDP_ASK = """
-import socket, sys
+import socket, sys, time
 addr, port, payload = sys.argv[1], int(sys.argv[2]), bytes.fromhex(sys.argv[3])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(float(sys.argv[5]))
+s.connect((addr, port))
 for _ in range(int(sys.argv[4])):
-    s.sendto(payload, (addr, port))
+    s.send(payload)
     try:
         print(s.recv(65535).hex())
         sys.exit(0)
     except socket.timeout:
         pass
+    except ConnectionRefusedError:  # ICMP port unreachable: try again later
+        time.sleep(float(sys.argv[5]))
 sys.exit(1)
 """
 
@@ -133,7 +137,7 @@ def udp_echo_server(ns, address, port):
 
 def udp_exchange(client, address, port, payload, attempts=5, wait=1.0):
     """Sends `payload` (bytes) in one datagram from `client` and returns the
-    reply (bytes), retrying up to `attempts` times `wait` seconds apart;
+    reply (bytes; only a reply from `address`:`port` counts), retrying up to `attempts` times `wait` seconds apart;
     None if no reply came."""
     try:
         cp = client.run([PYTHON, "-c", UDP_ASK, address, str(port), payload.hex(),
