@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // libFuzzer target: arbitrary frames through the real stages (parse,
-// classify, SLB, RRP snoop, route; the HA-SLB world of slb_world.hpp) and,
+// classify, SLB, RRP snoop, hotline, route; the HA-SLB world of
+// slb_world.hpp and the hotline world of hotline_world.hpp) and,
 // for what they hand to the control lcore, the ARP and hold handlers and
 // the SLB event handler. Input: one byte selecting the ingress port, then the
 // frame. Beyond "no crash", it checks what every packet must satisfy:
-// a verdict, exactly one named reason per drop, and a transmitted frame
-// that is a well-formed IPv4 packet with a valid header checksum.
+// a verdict, exactly one named reason per drop, a transmitted frame that is
+// a well-formed IPv4 packet with a valid header checksum, and a TCP/UDP
+// checksum that was right on the way in is right on the way out (NAT and
+// HTTP redirect rewrites).
 #include <rte_ip.h>
 
 #include <cstdlib>
@@ -16,6 +19,8 @@
 #include "net/headers.hpp"
 #include "route/neighbor.hpp"
 #include "slb/slb.hpp"
+#include "hotline/hotline.hpp"
+#include "hotline_world.hpp"
 #include "slb_world.hpp"
 #include "world.hpp"
 
@@ -31,6 +36,26 @@ uint64_t total_drops() {
     return n;
 }
 
+// 1 if the frame's TCP/UDP checksum is right, 0 if wrong, -1 if there is
+// none to check (not TCP/UDP, a fragment, truncated, UDP checksum 0).
+int l4_checksum(const std::vector<uint8_t>& f, size_t l2) {
+    if (f.size() < l2 + sizeof(rte_ipv4_hdr)) return -1;
+    const auto* ip = reinterpret_cast<const rte_ipv4_hdr*>(f.data() + l2);
+    const size_t ihl = (ip->version_ihl & 0xf) * 4u, total = rte_be_to_cpu_16(ip->total_length);
+    if ((ip->version_ihl >> 4) != 4 || ihl < 20 || total < ihl || l2 + total > f.size()) return -1;
+    if (rte_be_to_cpu_16(ip->fragment_offset) & (RTE_IPV4_HDR_OFFSET_MASK | RTE_IPV4_HDR_MF_FLAG))
+        return -1;
+    const uint8_t proto = ip->next_proto_id;
+    const size_t len = total - ihl;
+    const uint8_t* l4 = f.data() + l2 + ihl;
+    if ((proto != IPPROTO_TCP || len < 20) && (proto != IPPROTO_UDP || len < 8)) return -1;
+    if (proto == IPPROTO_UDP && l4[6] == 0 && l4[7] == 0) return -1;
+    uint32_t sum = net::csum_partial(&ip->src_addr, 8);
+    sum += proto + uint32_t(len);
+    sum = net::csum_partial(l4, len, sum);
+    return net::csum_fold(sum) == 0xffff ? 1 : 0;
+}
+
 [[noreturn]] void fail(const char* what) {
     fprintf(stderr, "invariant violated: %s\n", what);
     abort();
@@ -41,7 +66,7 @@ uint64_t total_drops() {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     g_world = new test::World();
     std::string err;
-    if (!g_world->ok() || test::setup_slb(err) != 0) {
+    if (!g_world->ok() || test::setup_slb(err) != 0 || test::setup_hotline(err) != 0) {
         fprintf(stderr, "test world: %s %s\n", g_world->error().c_str(), err.c_str());
         abort();
     }
@@ -52,6 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1 || size > 1 + 1518) return -1;
     const uint16_t port = data[0] % 3;
     const std::vector<uint8_t> frame(data + 1, data + size);
+    const bool vlan = frame.size() >= 14 && frame[12] == 0x81 && frame[13] == 0x00;
+    const int l4_in = l4_checksum(frame, vlan ? 18 : 14);
     const uint64_t drops_before = total_drops();
     core::Burst b = g_world->run(port, {frame});
     uint64_t dropped = 0;
@@ -72,6 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 if (!net::ipv4_checksum_ok(ip)) fail("tx frame with a bad IPv4 checksum");
                 if (out.size() != pm->l2_len + size_t(rte_be_to_cpu_16(ip->total_length)))
                     fail("tx frame length differs from the IPv4 total length");
+                if (l4_in == 1 && l4_checksum(out, pm->l2_len) == 0)
+                    fail("a right TCP/UDP checksum became wrong");
                 break;
             }
             case core::Verdict::kControl:
@@ -94,5 +123,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     unsigned n;
     while ((n = rte_ring_dequeue_burst_elem(slb::g_slb.events, ev, sizeof(slb::Event), 8, nullptr)))
         for (unsigned i = 0; i < n; i++) slb::handle_event(ev[i]);
+    // Now and then the control lcore's timer work: session timeouts and
+    // NAT expiry (a far-future clock empties the table, exercising reuse).
+    static unsigned calls;
+    if (++calls % 4096 == 0) hotline::tick(hotline::now_s() + 3600);
     return 0;
 }

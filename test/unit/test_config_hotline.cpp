@@ -937,3 +937,32 @@ hotline = { max_subscribers = 1;
   profiles = ( { name = "P"; rules = ( { type = "filter"; acl = "b"; } ); } ); };)"),
                2, "hotline.max_subscribers", "1 is out of range");
 }
+
+TEST_CASE("hotline.conf is the lab's hotlining example", "[config][hotline][examples]") {
+    Result r = load_file(source_root() / "app/haslb/conf/hotline.conf");
+    expect_ok(r);
+    const Config& c = r.cfg;
+    CHECK(c.eal.file_prefix == "haslb-hot");
+    REQUIRE(c.acls.size() == 4);
+    CHECK(c.acls[0].name == "web");
+    CHECK(c.acls[0].entries[0].dport.op == PortMatch::Op::kEq);
+    CHECK(c.acls[0].entries[0].dport.lo == 80);
+    const HotlineConfig& h = c.hotline;
+    CHECK(h.max_subscribers == 65536);
+    REQUIRE(h.profiles.size() == 3);
+    CHECK(h.profiles[0].name == "ht-redirect");
+    REQUIRE(h.profiles[0].rules.size() == 2);
+    CHECK(format_ipv4(h.profiles[0].rules[0].redirect) == "203.0.113.20");
+    CHECK(h.profiles[0].rules[0].port == 8081);
+    REQUIRE(h.profiles[1].rules.size() == 3);
+    CHECK(h.profiles[1].rules[0].type == Type::kHttpPass);
+    CHECK(h.profiles[1].rules[1].url == "http://203.0.113.20:8080/portal.html");
+    CHECK(h.profiles[1].rules[2].type == Type::kFilter);
+    REQUIRE(h.non_hotline.size() == 1);
+    CHECK(h.non_hotline[0].realm == "@visitor.example");
+    REQUIRE(h.realms.size() == 1);
+    CHECK(h.realms[0].capability == kCapAll);
+    REQUIRE(h.subscribers.size() == 1);
+    CHECK(h.nat.max_translations == 1048576);
+    CHECK(h.nat.icmp_s == 5);
+}
