@@ -12,6 +12,7 @@ constexpr GroupSpec kGroups[] = {
     {"routes", false, parse_routes},   {"neighbors", false, parse_neighbors},
     {"console", false, parse_console}, {"exception", false, parse_exception},
     {"slb", false, parse_slb},
+    {"cluster", false, parse_cluster},
 };
 
 constexpr CrossCheck kCrossChecks[] = {
@@ -19,6 +20,7 @@ constexpr CrossCheck kCrossChecks[] = {
     {check_routes, {"ports", "routes"}}, {check_resources, {"eal", "driver", "mempool", "ports"}},
     {check_console, {"eal", "console"}},
     {check_slb, {"slb"}},                {check_slb_ports, {"ports", "slb"}},
+    {check_cluster, {"ports", "slb", "cluster"}},
 };
 
 }  // namespace
