@@ -91,7 +91,8 @@ bool read_load(const Options& o, HostLoad& host, ikev2::LoadReport& out, std::st
         const dfp_agent::CommandResult r =
             dfp_agent::run_command(o.swanctl, o.command_timeout_ms, true);
         if (r.end != dfp_agent::CommandResult::End::kExited || r.code != 0) {
-            err = fmt::format("\"{}\": {}", o.swanctl, dfp_agent::describe(r, o.command_timeout_ms));
+            err =
+                fmt::format("\"{}\": {}", o.swanctl, dfp_agent::describe(r, o.command_timeout_ms));
             return false;
         }
         t.r = parse_swanctl(r.output);
@@ -138,14 +139,16 @@ int run(const Options& o, const std::atomic<bool>& stop) {
         std::string err;
         const int fd = connect_to(o, err);
         if (fd < 0) {
-            if (err != last_problem) logf_line(fmt::format("cannot connect to {}: {}", primary, err));
+            if (err != last_problem)
+                logf_line(fmt::format("cannot connect to {}: {}", primary, err));
             last_problem = err;
             if (o.once) return 1;
             for (int i = 0; i < 10 && !stop; i++) usleep(100000);
             continue;
         }
         last_problem.clear();
-        logf_line(fmt::format("connected to {} as gateway {}", primary, config::format_ip(o.gateway)));
+        logf_line(
+            fmt::format("connected to {} as gateway {}", primary, config::format_ip(o.gateway)));
         ikev2::wire::Framer framer;
         uint64_t next_hello = 0, next_update = 0, acks = 0;
         bool ok = true;
@@ -185,7 +188,8 @@ int run(const Options& o, const std::atomic<bool>& stop) {
                 std::vector<uint8_t> body;
                 while (framer.next(body)) {
                     ikev2::wire::Msg m;
-                    if (ikev2::wire::decode(body.data(), body.size(), m) == ikev2::wire::Error::kOk &&
+                    if (ikev2::wire::decode(body.data(), body.size(), m) ==
+                            ikev2::wire::Error::kOk &&
                         m.type == ikev2::wire::kAck) {
                         if (acks++ == 0)
                             logf_line(fmt::format("acknowledged by {} (hold time {} ms)", primary,

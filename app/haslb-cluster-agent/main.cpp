@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "haslb-cluster-agent: %s\n%s", err.c_str(), usage().c_str());
         return 2;
     }
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);

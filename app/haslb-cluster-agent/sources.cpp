@@ -89,8 +89,8 @@ bool parse_load_text(const std::string& text, TextLoad& out, std::string& err) {
                 out.has_mem = true;
             }
         } else {
-            err = fmt::format("line {}: unknown key \"{}\" (ike_sas, ike_in_neg, ipsec_sas, cpu, mem)",
-                              n, key);
+            err = fmt::format(
+                "line {}: unknown key \"{}\" (ike_sas, ike_in_neg, ipsec_sas, cpu, mem)", n, key);
             return false;
         }
     }

@@ -34,8 +34,8 @@ void check_cluster(Ctx& ctx, const Config& cfg) {
                              fmt::format("VIP {} is on the subnet of port \"{}\" ({}); haslb does "
                                          "not answer ARP for a cluster VIP: use an address off "
                                          "every port subnet and route it to a port address",
-                                         vip, p.name, format_prefix({network_of(p.address),
-                                                                     p.address.len})));
+                                         vip, p.name,
+                                         format_prefix({network_of(p.address), p.address.len})));
         }
         for (const VserverConfig& s : cfg.slb.vservers)
             if (s.virtual_addr == v)

@@ -156,9 +156,8 @@ void parse_members(Ctx& ctx, const lc::Setting& g, ClusterConfig& c) {
         std::copy(a.bytes.begin(), a.bytes.end(), k.begin() + 1);
         if (auto [it, fresh] = seen.try_emplace(k, i); !fresh)
             ctx.error_at(ctx.key((*list)[int(i)], "address"), c.members[i].origin,
-                         fmt::format("member {} is already cluster.members.[{}] ({})",
-                                     format_ip(a), it->second,
-                                     where(c.members[it->second].origin)));
+                         fmt::format("member {} is already cluster.members.[{}] ({})", format_ip(a),
+                                     it->second, where(c.members[it->second].origin)));
     }
 }
 
@@ -167,8 +166,7 @@ void parse_members(Ctx& ctx, const lc::Setting& g, ClusterConfig& c) {
 void parse_cluster(Ctx& ctx, const lc::Setting& g, Config& out) {
     if (!ctx.expect_group(g)) return;
     ctx.check_keys(g, {"virtual", "listen", "port", "holdtime", "overload_limit", "weight_crypto",
-                       "weight_system", "max_session", "nat_idle", "max_nat_sessions",
-                       "members"});
+                       "weight_system", "max_session", "nat_idle", "max_nat_sessions", "members"});
     ClusterConfig& c = out.cluster;
     c.enabled = true;
     c.origin = ctx.origin(g);

@@ -70,7 +70,7 @@ struct Dataplane {
     std::atomic<uint32_t>* pending = nullptr;    // kMaxMembers
     std::atomic<uint64_t>* redirects = nullptr;  // kMaxMembers: REDIRECTs naming it
     std::atomic<uint64_t>* nat_new = nullptr;    // kMaxMembers: NAT sessions given to it
-    std::atomic<uint64_t>* ticket = nullptr;   // one cache line
+    std::atomic<uint64_t>* ticket = nullptr;     // one cache line
     rte_hash* nat = nullptr;
     NatEntry* nat_entries = nullptr;
 };
@@ -90,8 +90,7 @@ void cluster_fini();
 int member_hello(const config::IpAddr& gw, uint32_t hello_ms, uint32_t update_ms,
                  uint32_t agent_max_session, uint64_t now_ms, std::string& msg);
 // An UPDATE: the member's load; republishes, zeroes its pending count.
-int member_update(const config::IpAddr& gw, const LoadReport& r, uint64_t now_ms,
-                  std::string& msg);
+int member_update(const config::IpAddr& gw, const LoadReport& r, uint64_t now_ms, std::string& msg);
 // Members not heard within the hold time become dead. Returns how many changed.
 unsigned tick(uint64_t now_ms);
 // NAT entries idle longer than nat_idle are removed. Returns how many.

@@ -33,15 +33,24 @@ inline void wr64(uint8_t* p, uint64_t v) {
 
 const char* result_name(Result r) {
     switch (r) {
-        case Result::kOk: return "ok";
-        case Result::kTruncated: return "truncated";
-        case Result::kBadVersion: return "bad version";
-        case Result::kBadLength: return "bad length";
-        case Result::kBadPayload: return "bad payload";
-        case Result::kBadNotify: return "bad notify";
-        case Result::kNotSaInit: return "not IKE_SA_INIT request";
-        case Result::kNoNonce: return "no nonce";
-        case Result::kBadNonce: return "bad nonce";
+        case Result::kOk:
+            return "ok";
+        case Result::kTruncated:
+            return "truncated";
+        case Result::kBadVersion:
+            return "bad version";
+        case Result::kBadLength:
+            return "bad length";
+        case Result::kBadPayload:
+            return "bad payload";
+        case Result::kBadNotify:
+            return "bad notify";
+        case Result::kNotSaInit:
+            return "not IKE_SA_INIT request";
+        case Result::kNoNonce:
+            return "no nonce";
+        case Result::kBadNonce:
+            return "bad nonce";
     }
     return "?";
 }
@@ -96,8 +105,8 @@ Result parse(const uint8_t* p, size_t len, Message& m) {
     return Result::kOk;
 }
 
-size_t redirect_response(uint64_t spi_i, const GwIdent& gw, const uint8_t* nonce,
-                         size_t nonce_len, uint8_t* out) {
+size_t redirect_response(uint64_t spi_i, const GwIdent& gw, const uint8_t* nonce, size_t nonce_len,
+                         uint8_t* out) {
     const size_t total = redirect_response_len(gw, nonce_len);
     wr64(out, spi_i);
     wr64(out + 8, 0);

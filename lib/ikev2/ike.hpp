@@ -25,21 +25,21 @@ constexpr uint16_t kNotifyRedirect = 16407;
 constexpr uint16_t kNotifyRedirectedFrom = 16408;
 constexpr uint8_t kGwIpv4 = 1;
 constexpr uint8_t kGwIpv6 = 2;
-constexpr size_t kMinNonce = 16;   // RFC 7296 2.10
+constexpr size_t kMinNonce = 16;  // RFC 7296 2.10
 constexpr size_t kMaxNonce = 256;
 constexpr unsigned kMaxPayloads = 64;  // more in one IKE_SA_INIT is an attack, not a client
 
 // Why a message was not accepted. Every value but kOk maps to one drop reason.
 enum class Result : uint8_t {
     kOk,
-    kTruncated,     // shorter than the 28-octet header
-    kBadVersion,    // major version is not 2
-    kBadLength,     // header Length disagrees with the UDP payload
-    kBadPayload,    // a payload header runs past the message, is < 4 octets, or too many
-    kBadNotify,     // a notify shorter than its fixed part or its SPI
-    kNotSaInit,     // a valid IKEv2 message, but not an IKE_SA_INIT request
-    kNoNonce,       // IKE_SA_INIT request without a Nonce payload
-    kBadNonce,      // Nonce data outside 16..256 octets
+    kTruncated,   // shorter than the 28-octet header
+    kBadVersion,  // major version is not 2
+    kBadLength,   // header Length disagrees with the UDP payload
+    kBadPayload,  // a payload header runs past the message, is < 4 octets, or too many
+    kBadNotify,   // a notify shorter than its fixed part or its SPI
+    kNotSaInit,   // a valid IKEv2 message, but not an IKE_SA_INIT request
+    kNoNonce,     // IKE_SA_INIT request without a Nonce payload
+    kBadNonce,    // Nonce data outside 16..256 octets
 };
 const char* result_name(Result r);
 
@@ -52,7 +52,7 @@ struct Message {
     uint8_t flags = 0;
     uint32_t msg_id = 0;
     uint32_t length = 0;
-    bool sa_init_request = false;   // exchange 34, I set, R clear, SPIr 0, ID 0
+    bool sa_init_request = false;  // exchange 34, I set, R clear, SPIr 0, ID 0
     bool redirect_supported = false;
     bool redirected_from = false;
     uint16_t nonce_off = 0;  // Ni data
@@ -85,7 +85,7 @@ inline size_t redirect_response_len(const GwIdent& gw, size_t nonce_len) {
 // Len, identity, then the initiator's nonce. `out` must hold
 // redirect_response_len() octets and must not overlap `nonce`. Returns the
 // length written.
-size_t redirect_response(uint64_t spi_i, const GwIdent& gw, const uint8_t* nonce,
-                         size_t nonce_len, uint8_t* out);
+size_t redirect_response(uint64_t spi_i, const GwIdent& gw, const uint8_t* nonce, size_t nonce_len,
+                         uint8_t* out);
 
 }  // namespace haslb::ikev2

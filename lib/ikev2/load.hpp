@@ -23,11 +23,11 @@ constexpr uint32_t kFull = 1000000;  // 100 %
 
 // What a gateway's agent reports (one update message).
 struct LoadReport {
-    uint32_t ike_sas = 0;      // IKE SAs established
-    uint32_t ike_in_neg = 0;   // IKE SAs in negotiation (half-open)
-    uint32_t ipsec_sas = 0;    // CHILD (IPsec) SAs, shown only
-    uint16_t cpu_pm = 0;       // CPU 0..1000 per mille
-    uint16_t mem_pm = 0;       // memory 0..1000 per mille
+    uint32_t ike_sas = 0;     // IKE SAs established
+    uint32_t ike_in_neg = 0;  // IKE SAs in negotiation (half-open)
+    uint32_t ipsec_sas = 0;   // CHILD (IPsec) SAs, shown only
+    uint16_t cpu_pm = 0;      // CPU 0..1000 per mille
+    uint16_t mem_pm = 0;      // memory 0..1000 per mille
 };
 
 struct LoadParams {
@@ -47,12 +47,12 @@ Load compute_load(const LoadReport& r, uint32_t max_session, uint16_t priority,
 // What a worker needs per gateway to choose (precomputed by the control
 // lcore from the last report). `pending` sessions were sent to it since.
 struct GwLoad {
-    uint32_t system_w = 0;      // max(CPU, Mem) x weight_system / 100
-    uint32_t crypto_w = 0;      // crypto x weight_crypto / 100
-    uint32_t per_session_w = 0; // what one more session adds to crypto_w
+    uint32_t system_w = 0;       // max(CPU, Mem) x weight_system / 100
+    uint32_t crypto_w = 0;       // crypto x weight_crypto / 100
+    uint32_t per_session_w = 0;  // what one more session adds to crypto_w
     uint16_t priority = 100;
-    uint8_t eligible = 0;       // alive (heard within the hold time)
-    uint8_t ipv4 = 0;           // identity is IPv4 (a NAT target must be)
+    uint8_t eligible = 0;  // alive (heard within the hold time)
+    uint8_t ipv4 = 0;      // identity is IPv4 (a NAT target must be)
 };
 
 // Projected composite with `pending` more sessions.

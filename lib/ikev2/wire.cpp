@@ -35,12 +35,18 @@ std::vector<uint8_t> start(uint8_t type, size_t body_len) {
 
 const char* error_name(Error e) {
     switch (e) {
-        case Error::kOk: return "ok";
-        case Error::kBadLength: return "bad length";
-        case Error::kBadVersion: return "bad version";
-        case Error::kBadType: return "unknown message type";
-        case Error::kBadFamily: return "bad address family";
-        case Error::kBadValue: return "value out of range";
+        case Error::kOk:
+            return "ok";
+        case Error::kBadLength:
+            return "bad length";
+        case Error::kBadVersion:
+            return "bad version";
+        case Error::kBadType:
+            return "unknown message type";
+        case Error::kBadFamily:
+            return "bad address family";
+        case Error::kBadValue:
+            return "value out of range";
     }
     return "?";
 }
@@ -56,7 +62,8 @@ Error decode(const uint8_t* b, size_t len, Msg& out) {
             const uint8_t fam = b[4];
             if (fam != 4 && fam != 6) return Error::kBadFamily;
             out.hello.gateway.family = fam;
-            for (size_t i = 0; i < (fam == 4 ? 4u : 16u); i++) out.hello.gateway.bytes[i] = b[8 + i];
+            for (size_t i = 0; i < (fam == 4 ? 4u : 16u); i++)
+                out.hello.gateway.bytes[i] = b[8 + i];
             out.hello.hello_ms = rd32(b + 24);
             out.hello.update_ms = rd32(b + 28);
             out.hello.max_session = rd32(b + 32);
@@ -84,7 +91,8 @@ Error decode(const uint8_t* b, size_t len, Msg& out) {
 std::vector<uint8_t> encode_hello(const Hello& h) {
     std::vector<uint8_t> v = start(kHello, kHelloLen);
     v[4 + 4] = h.gateway.family;
-    for (size_t i = 0; i < (h.gateway.family == 4 ? 4u : 16u); i++) v[4 + 8 + i] = h.gateway.bytes[i];
+    for (size_t i = 0; i < (h.gateway.family == 4 ? 4u : 16u); i++)
+        v[4 + 8 + i] = h.gateway.bytes[i];
     put32(v, 4 + 24, h.hello_ms);
     put32(v, 4 + 28, h.update_ms);
     put32(v, 4 + 32, h.max_session);

@@ -74,8 +74,9 @@ void check_ike(const uint8_t* p, size_t n) {
         gw.len = type == kGwIpv4 ? 4 : 16;
         memcpy(gw.addr, p, gw.len <= n ? gw.len : 0);
         Bytes out(redirect_response_len(gw, m.nonce_len));
-        check(redirect_response(m.spi_i, gw, p + m.nonce_off, m.nonce_len, out.data()) == out.size(),
-              "response length");
+        check(
+            redirect_response(m.spi_i, gw, p + m.nonce_off, m.nonce_len, out.data()) == out.size(),
+            "response length");
         Message back;
         check(parse(out.data(), out.size(), back) == Result::kOk, "response does not parse");
         check(!back.sa_init_request && back.spi_i == m.spi_i && (back.flags & kFlagResponse),
@@ -104,8 +105,8 @@ void check_wire(const uint8_t* p, size_t n) {
         wire::Msg again;
         check(wire::decode(re.data() + 4, re.size() - 4, again) == wire::Error::kOk, "re-decode");
         check(again.type == m.type && again.update.ike_sas == m.update.ike_sas &&
-                  again.update.cpu_pm == m.update.cpu_pm && again.hello.gateway == m.hello.gateway &&
-                  again.holdtime_ms == m.holdtime_ms,
+                  again.update.cpu_pm == m.update.cpu_pm &&
+                  again.hello.gateway == m.hello.gateway && again.holdtime_ms == m.holdtime_ms,
               "round trip");
         errored = f.error() != wire::Error::kOk;
     }

@@ -43,8 +43,8 @@ int cluster_report(const std::string& addr, const ikev2::LoadReport& r, uint64_t
     return ikev2::member_update(a, r, now_ms, msg);
 }
 
-Bytes ike_message(uint64_t spi_i, uint64_t spi_r, uint8_t exchange, uint8_t flags,
-                  uint32_t msg_id, const std::vector<std::pair<uint8_t, Bytes>>& payloads) {
+Bytes ike_message(uint64_t spi_i, uint64_t spi_r, uint8_t exchange, uint8_t flags, uint32_t msg_id,
+                  const std::vector<std::pair<uint8_t, Bytes>>& payloads) {
     Bytes b;
     auto put = [&b](uint64_t v, int n) {
         for (int i = n - 1; i >= 0; i--) b.push_back(uint8_t(v >> (8 * i)));
@@ -83,9 +83,9 @@ Bytes nonce_bytes(size_t n, uint8_t first) {
 Bytes ike_sa_init(uint64_t spi_i, const Bytes& nonce, bool redirect_supported,
                   bool redirected_from) {
     // SA: one proposal, IKE, AES-CBC-128/SHA256/MODP2048 (content is opaque here).
-    const Bytes sa = {0, 0, 0, 0x2c, 1, 1, 0, 4, 3, 0, 0, 0x0c, 1, 0, 0, 0x0c, 0x80, 0x0e,
-                      0, 0x80, 3, 0, 0, 8, 2, 0, 0, 5, 3, 0, 0, 8, 3, 0, 0, 0x0c, 0, 0,
-                      0, 8, 4, 0, 0, 0x0e};
+    const Bytes sa = {0,    0,    0,    0x2c, 1,    1,    0, 4, 3, 0, 0, 0x0c, 1, 0,   0,
+                      0x0c, 0x80, 0x0e, 0,    0x80, 3,    0, 0, 8, 2, 0, 0,    5, 3,   0,
+                      0,    8,    3,    0,    0,    0x0c, 0, 0, 0, 8, 4, 0,    0, 0x0e};
     Bytes ke = {0, 0x0e, 0, 0};
     for (int i = 0; i < 256; i++) ke.push_back(uint8_t(i));
     std::vector<std::pair<uint8_t, Bytes>> pl = {{33, sa}, {34, ke}, {40, nonce}};

@@ -32,8 +32,8 @@ int cluster_report(const std::string& addr, const ikev2::LoadReport& r, uint64_t
 
 // IKEv2 messages: a header and generic payloads [(type, body)], lengths
 // computed. `flags` 0x08 = initiator.
-Bytes ike_message(uint64_t spi_i, uint64_t spi_r, uint8_t exchange, uint8_t flags,
-                  uint32_t msg_id, const std::vector<std::pair<uint8_t, Bytes>>& payloads);
+Bytes ike_message(uint64_t spi_i, uint64_t spi_r, uint8_t exchange, uint8_t flags, uint32_t msg_id,
+                  const std::vector<std::pair<uint8_t, Bytes>>& payloads);
 Bytes ike_notify(uint16_t type, const Bytes& data = {});
 // An IKE_SA_INIT request as strongSwan sends it: SA, KE, Nonce, then the
 // notifies (REDIRECT_SUPPORTED or REDIRECTED_FROM 192.0.2.99 when asked).

@@ -80,9 +80,7 @@ struct Frame {
     size_t payload_len() const { return f.size() - 42; }
     std::string src() const { return test_addr(ip()->src_addr); }
     std::string dst() const { return test_addr(ip()->dst_addr); }
-    static std::string test_addr(rte_be32_t a) {
-        return config::format_ipv4(rte_be_to_cpu_32(a));
-    }
+    static std::string test_addr(rte_be32_t a) { return config::format_ipv4(rte_be_to_cpu_32(a)); }
     bool checksums_ok() const {
         Bytes copy = f;
         auto* i = reinterpret_cast<rte_ipv4_hdr*>(&copy[14]);
@@ -91,8 +89,7 @@ struct Frame {
         i->hdr_checksum = 0;
         const bool ip_ok = rte_ipv4_cksum(i) == want;
         i->hdr_checksum = want;
-        return ip_ok &&
-               (u->dgram_cksum == 0 || rte_ipv4_udptcp_cksum_verify(i, u) == 0);
+        return ip_ok && (u->dgram_cksum == 0 || rte_ipv4_udptcp_cksum_verify(i, u) == 0);
     }
 };
 
@@ -308,8 +305,8 @@ TEST_CASE("malformed IKE to the VIP is dropped under a named reason", "[ikev2][s
     Bytes over = good;
     over[30] = 0xff;
     CHECK(dropped(over, 500, Drop::ike_bad_payload));
-    CHECK(dropped(test::ike_message(1, 0, 34, 8, 0, {{41, Bytes{0, 0}}}), 500,
-                  Drop::ike_bad_notify));
+    CHECK(
+        dropped(test::ike_message(1, 0, 34, 8, 0, {{41, Bytes{0, 0}}}), 500, Drop::ike_bad_notify));
     CHECK(dropped(test::ike_message(1, 0, 34, 8, 0, {{41, test::ike_notify(16406)}}), 500,
                   Drop::ike_no_nonce));
     CHECK(dropped(test::ike_sa_init(1, test::nonce_bytes(8), true), 500, Drop::ike_bad_nonce));
@@ -377,7 +374,8 @@ TEST_CASE("show cluster and show cluster details in the seed's layout", "[ikev2]
     std::istringstream in(d);
     for (std::string line; std::getline(in, line);)
         if (line.find(kGw1) != std::string::npos)
-            row = line.find("2.5%") != std::string::npos && line.find("17.4%") != std::string::npos &&
+            row = line.find("2.5%") != std::string::npos &&
+                  line.find("17.4%") != std::string::npos &&
                   line.find("43%") != std::string::npos && line.find("20%") != std::string::npos &&
                   line.find("43.0%") != std::string::npos;
     CHECK(row);
@@ -418,8 +416,10 @@ TEST_CASE("the report listener: an agent's HELLO and UPDATE over TCP, ACKed", "[
     size_t got = 0;
     for (int i = 0; i < 100 && got < 24; i++) {
         const ssize_t n = recv(fd, buf + got, sizeof(buf) - got, MSG_DONTWAIT);
-        if (n > 0) got += size_t(n);
-        else usleep(1000);
+        if (n > 0)
+            got += size_t(n);
+        else
+            usleep(1000);
     }
     REQUIRE(got == 24);
     ikev2::wire::Msg m;
@@ -443,4 +443,39 @@ TEST_CASE("the report listener: an agent's HELLO and UPDATE over TCP, ACKed", "[
     CHECK(closed);
     close(fd2);
     close(fd);
+}
+
+TEST_CASE("reload: parameters apply at once, the member set needs a restart", "[ikev2][model]") {
+    Cluster c(false);
+    REQUIRE(test::cluster_report(kGw1, load(500)) == 0);
+    REQUIRE(test::cluster_report(kGw2, load(400)) == 0);
+    config::ClusterConfig cur;
+    cur.enabled = true;
+    cur.vips = {test::ip4(kVip)};
+    cur.listen = test::ip4("127.0.0.1");
+    cur.port = 0;
+    cur.max_session = 1000;
+    cur.holdtime_ms = 10000;
+    for (const auto& a : {kGw1, kGw2, kGw3}) {
+        config::ClusterMemberConfig m;
+        REQUIRE(config::parse_ip(a, m.address) == 0);
+        cur.members.push_back(m);
+    }
+    config::ClusterConfig next = cur;
+    next.overload_limit = 45;       // gw1 (50 %) is now overloaded
+    next.members[1].priority = 50;  // gw2: 40 % counts as 80 %
+    next.holdtime_ms = 3000;
+    std::string msg;
+    REQUIRE(ikev2::reload(cur, next, false, msg) == 0);
+    REQUIRE(ikev2::reload(cur, next, true, msg) == 0);
+    const ikev2::ClusterView v = ikev2::cluster_view();
+    CHECK(v.holdtime_ms == 3000);
+    CHECK(v.overload_limit == 45);
+    CHECK(v.members[0].overloaded);
+    CHECK(v.members[1].load.prioritized == 800000);
+    CHECK(v.members[1].least_loaded);
+    config::ClusterConfig other = cur;
+    other.members.pop_back();
+    CHECK(ikev2::reload(cur, other, false, msg) == -EINVAL);
+    CHECK(msg.find("needs a restart") != std::string::npos);
 }

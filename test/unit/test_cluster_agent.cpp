@@ -39,8 +39,8 @@ rw: #5, CREATED, IKEv2, 6666666666666666_i 0000000000000000_r
 TEST_CASE("load files: keys, percent with decimals, errors with line numbers", "[ikev2][agent]") {
     TextLoad t;
     std::string err;
-    REQUIRE(parse_load_text("ike_sas 12\nike_in_neg=3\n# comment\nipsec_sas: 20\ncpu 43.5\nmem 20\n",
-                            t, err));
+    REQUIRE(parse_load_text(
+        "ike_sas 12\nike_in_neg=3\n# comment\nipsec_sas: 20\ncpu 43.5\nmem 20\n", t, err));
     CHECK(t.r.ike_sas == 12);
     CHECK(t.r.ike_in_neg == 3);
     CHECK(t.r.ipsec_sas == 20);

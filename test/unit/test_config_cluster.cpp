@@ -82,10 +82,12 @@ TEST_CASE("cluster: errors name file:line and what is wrong", "[ikev2][config]")
     CHECK(e.find("is on the subnet of port \"access\"") != std::string::npos);
     e = errors("virtual = \"198.51.100.1\"; " + m);
     CHECK(e.find("is the address of port \"farm\"") != std::string::npos);
-    e = errors("virtual = \"203.0.113.100\"; members = ({ address = \"198.51.100.21\"; }, "
-               "{ address = \"198.51.100.21\"; });");
+    e = errors(
+        "virtual = \"203.0.113.100\"; members = ({ address = \"198.51.100.21\"; }, "
+        "{ address = \"198.51.100.21\"; });");
     CHECK(e.find("member 198.51.100.21 is already cluster.members.[0]") != std::string::npos);
-    e = errors("virtual = \"203.0.113.100\"; members = ({ address = \"198.51.100.21\"; priority = 0; });");
+    e = errors(
+        "virtual = \"203.0.113.100\"; members = ({ address = \"198.51.100.21\"; priority = 0; });");
     CHECK(e.find("priority") != std::string::npos);
     e = errors("virtual = \"203.0.113.100\"; overload_limit = 101; " + m);
     CHECK(e.find("overload_limit") != std::string::npos);

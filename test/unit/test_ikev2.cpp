@@ -36,7 +36,8 @@ Result parse_bytes(const Bytes& b, Message& m) {
 
 }  // namespace
 
-TEST_CASE("IKE_SA_INIT request: header fields, REDIRECT_SUPPORTED and the nonce", "[ikev2][codec]") {
+TEST_CASE("IKE_SA_INIT request: header fields, REDIRECT_SUPPORTED and the nonce",
+          "[ikev2][codec]") {
     const Bytes ni = test::nonce_bytes(32);
     const Bytes b = test::ike_sa_init(0x1111111111111111ull, ni, true);
     Message m;
@@ -59,7 +60,8 @@ TEST_CASE("IKE_SA_INIT request: header fields, REDIRECT_SUPPORTED and the nonce"
     CHECK_FALSE(m.redirected_from);
 }
 
-TEST_CASE("IKE messages that are not IKE_SA_INIT requests parse without a nonce", "[ikev2][codec]") {
+TEST_CASE("IKE messages that are not IKE_SA_INIT requests parse without a nonce",
+          "[ikev2][codec]") {
     // IKE_AUTH (35) with an SK payload: nothing after it is read.
     const Bytes auth = test::ike_message(5, 6, 35, 0x08, 1, {{46, Bytes(64, 0x5a)}});
     Message m;
@@ -134,7 +136,8 @@ TEST_CASE("REDIRECT response: the reference bytes of protocols.md 4.2", "[ikev2]
     CHECK(m.flags == kFlagResponse);
 }
 
-TEST_CASE("REDIRECT to an IPv6 gateway: GW Ident Type 2, 16 octets, nonce echoed", "[ikev2][codec]") {
+TEST_CASE("REDIRECT to an IPv6 gateway: GW Ident Type 2, 16 octets, nonce echoed",
+          "[ikev2][codec]") {
     config::IpAddr a;
     REQUIRE(config::parse_ip("2001:db8::21", a) == 0);
     GwIdent gw;

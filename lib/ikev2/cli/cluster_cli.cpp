@@ -49,8 +49,8 @@ void show_cluster(cmdline* cl, const std::vector<std::string>&) {
     out += "  " + std::string(82, '-') + "\n";
     for (const auto& m : v.members)
         out += fmt::format("{:<2}{:<40} {:<6} {:>9}  {:>4} {:>7} {:>6}\n", code(m), m.address,
-                           "Second", last_seen(m.last_seen_ms), m.priority,
-                           pct(m.load.composite), m.report.ike_sas);
+                           "Second", last_seen(m.last_seen_ms), m.priority, pct(m.load.composite),
+                           m.report.ike_sas);
     console::print(cl, out);
 }
 
@@ -60,15 +60,14 @@ void show_details(cmdline* cl, const std::vector<std::string>&) {
         console::print(cl, "% no cluster is configured\n");
         return;
     }
-    std::string out = fmt::format("{:<40} {:>8} {:>8} {:>8} {:>6} {:>6} {:>10} {:>11}\n", "Gateway",
-                                  "Priority", "In-neg", "Crypto", "CPU", "Mem", "Composite",
-                                  "Prioritized");
+    std::string out =
+        fmt::format("{:<40} {:>8} {:>8} {:>8} {:>6} {:>6} {:>10} {:>11}\n", "Gateway", "Priority",
+                    "In-neg", "Crypto", "CPU", "Mem", "Composite", "Prioritized");
     out += "  " + std::string(102, '-') + "\n";
     for (const auto& m : v.members)
         out += fmt::format("  {:<38} {:>8} {:>8} {:>8} {:>5}% {:>5}% {:>10} {:>11}\n", m.address,
-                           m.priority, pct(m.load.in_neg), pct(m.load.crypto),
-                           m.load.cpu / 10000, m.load.mem / 10000, pct(m.load.composite),
-                           pct(m.load.prioritized));
+                           m.priority, pct(m.load.in_neg), pct(m.load.crypto), m.load.cpu / 10000,
+                           m.load.mem / 10000, pct(m.load.composite), pct(m.load.prioritized));
     console::print(cl, out);
 }
 

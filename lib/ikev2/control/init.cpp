@@ -26,8 +26,7 @@ void nat_timer_cb(rte_timer*, void*) {
     expire_nat(rte_get_tsc_cycles());
 }
 
-int reload_cb(const config::Config& cur, const config::Config& next, bool apply,
-              std::string& msg) {
+int reload_cb(const config::Config& cur, const config::Config& next, bool apply, std::string& msg) {
     return reload(cur.cluster, next.cluster, apply, msg);
 }
 
@@ -52,8 +51,10 @@ int cluster_init(const config::Config& cfg, std::string& err) {
     }
     {
         std::lock_guard<std::mutex> lk(g_mu);
-        g_params = Params{c.vips, c.port, c.listen, c.holdtime_ms, c.nat_idle_s,
-                          LoadParams{c.weight_crypto, c.weight_system, c.overload_limit}};
+        g_params =
+            Params{c.vips,       c.port,
+                   c.listen,     c.holdtime_ms,
+                   c.nat_idle_s, LoadParams{c.weight_crypto, c.weight_system, c.overload_limit}};
         g_members.clear();
         for (const auto& m : c.members) {
             MemberRt r;

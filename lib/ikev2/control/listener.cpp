@@ -134,8 +134,8 @@ void accept_all() {
     for (;;) {
         sockaddr_storage ss{};
         socklen_t sl = sizeof(ss);
-        const int fd = accept4(g_lfd, reinterpret_cast<sockaddr*>(&ss), &sl,
-                               SOCK_NONBLOCK | SOCK_CLOEXEC);
+        const int fd =
+            accept4(g_lfd, reinterpret_cast<sockaddr*>(&ss), &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) return;
         if (g_conns.size() >= kMaxConns) {
             close(fd);
@@ -225,8 +225,8 @@ int listener_init(std::string& err) {
     sa.sin_addr.s_addr = htonl(g_params.listen);
     if (bind(g_lfd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(g_lfd, 64) != 0) {
         const int e = errno;
-        err = fmt::format("cluster: cannot listen on {}:{}: {}", config::format_ipv4(g_params.listen),
-                          g_params.port, strerror(e));
+        err = fmt::format("cluster: cannot listen on {}:{}: {}",
+                          config::format_ipv4(g_params.listen), g_params.port, strerror(e));
         close(g_lfd);
         g_lfd = -1;
         return -e;

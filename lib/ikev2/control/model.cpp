@@ -39,7 +39,8 @@ int publish() {
         const MemberRt& m = g_members[i];
         const Load l = member_load(m);
         GwLoad& gl = s->load[i];
-        gl.system_w = uint32_t(uint64_t(std::max(l.cpu, l.mem)) * g_params.load.weight_system / 100);
+        gl.system_w =
+            uint32_t(uint64_t(std::max(l.cpu, l.mem)) * g_params.load.weight_system / 100);
         gl.crypto_w = uint32_t(uint64_t(l.crypto) * g_params.load.weight_crypto / 100);
         gl.per_session_w =
             uint32_t(uint64_t(kFull) * g_params.load.weight_crypto / 100 / m.max_session);
@@ -52,10 +53,10 @@ int publish() {
         g.ident.type = m.addr.family == 4 ? kGwIpv4 : kGwIpv6;
         g.ident.len = m.addr.family == 4 ? 4 : 16;
         memcpy(g.ident.addr, m.addr.bytes.data(), g.ident.len);
-        g.addr4 = m.addr.family == 4 ? uint32_t(m.addr.bytes[0]) << 24 |
-                                           uint32_t(m.addr.bytes[1]) << 16 |
-                                           uint32_t(m.addr.bytes[2]) << 8 | m.addr.bytes[3]
-                                     : 0;
+        g.addr4 = m.addr.family == 4
+                      ? uint32_t(m.addr.bytes[0]) << 24 | uint32_t(m.addr.bytes[1]) << 16 |
+                            uint32_t(m.addr.bytes[2]) << 8 | m.addr.bytes[3]
+                      : 0;
     }
     Snapshot* old = g_cluster.snap.exchange(s, std::memory_order_acq_rel);
     if (old) {
@@ -160,16 +161,16 @@ unsigned tick(uint64_t now_ms) {
 
 int reload(const config::ClusterConfig& cur, const config::ClusterConfig& next, bool apply,
            std::string& msg) {
-    bool same = cur.enabled == next.enabled && cur.vips == next.vips &&
-                cur.listen == next.listen && cur.port == next.port &&
-                cur.max_nat_sessions == next.max_nat_sessions &&
+    bool same = cur.enabled == next.enabled && cur.vips == next.vips && cur.listen == next.listen &&
+                cur.port == next.port && cur.max_nat_sessions == next.max_nat_sessions &&
                 cur.members.size() == next.members.size();
     for (size_t i = 0; same && i < next.members.size(); i++)
         same = cur.members[i].address == next.members[i].address;
     if (!same) {
-        msg = "cluster: virtual, listen, port, max_nat_sessions or the set of members changed: "
-              "that needs a restart (holdtime, overload_limit, weights, max_session, priority "
-              "and nat_idle are reloadable)";
+        msg =
+            "cluster: virtual, listen, port, max_nat_sessions or the set of members changed: "
+            "that needs a restart (holdtime, overload_limit, weights, max_session, priority "
+            "and nat_idle are reloadable)";
         return -EINVAL;
     }
     if (!apply || !next.enabled) return 0;

@@ -14,7 +14,7 @@ namespace haslb::ikev2::detail {
 struct MemberRt {
     config::IpAddr addr;
     uint16_t priority = 100;
-    uint32_t max_session = 0;      // configured (or the cluster's)
+    uint32_t max_session = 0;  // configured (or the cluster's)
     uint32_t agent_max_session = 0;
     uint32_t hello_ms = 0, update_ms = 0;
     bool alive = false;
@@ -47,7 +47,7 @@ uint64_t nat_count();
 
 int listener_init(std::string& err);
 void listener_fini();
-uint16_t listener_port();  // the bound TCP port (tests bind port 0)
+uint16_t listener_port();                    // the bound TCP port (tests bind port 0)
 unsigned listener_poll_at(uint64_t now_ms);  // one pass: accept, read, tick
 
 }  // namespace haslb::ikev2::detail

@@ -34,14 +34,22 @@ constexpr size_t kMarker = 4;  // non-ESP marker on 4500
 
 Drop drop_for(Result r) {
     switch (r) {
-        case Result::kTruncated: return Drop::ike_truncated;
-        case Result::kBadVersion: return Drop::ike_bad_version;
-        case Result::kBadLength: return Drop::ike_bad_length;
-        case Result::kBadPayload: return Drop::ike_bad_payload;
-        case Result::kBadNotify: return Drop::ike_bad_notify;
-        case Result::kNoNonce: return Drop::ike_no_nonce;
-        case Result::kBadNonce: return Drop::ike_bad_nonce;
-        default: return Drop::ike_no_session;
+        case Result::kTruncated:
+            return Drop::ike_truncated;
+        case Result::kBadVersion:
+            return Drop::ike_bad_version;
+        case Result::kBadLength:
+            return Drop::ike_bad_length;
+        case Result::kBadPayload:
+            return Drop::ike_bad_payload;
+        case Result::kBadNotify:
+            return Drop::ike_bad_notify;
+        case Result::kNoNonce:
+            return Drop::ike_no_nonce;
+        case Result::kBadNonce:
+            return Drop::ike_bad_nonce;
+        default:
+            return Drop::ike_no_session;
     }
 }
 
@@ -72,8 +80,8 @@ bool make_redirect(rte_mbuf* m, PacketMeta* pm, const Snapshot& s, uint16_t g, s
     uint8_t* l4 = rte_pktmbuf_mtod_offset(m, uint8_t*, pm->l4_off);
     uint8_t* ike = l4 + sizeof(rte_udp_hdr) + marker;
     uint8_t resp[kHeaderLen + 10 + 16 + kMaxNonce];
-    const size_t rlen = redirect_response(msg.spi_i, s.gw[g].ident, ike + msg.nonce_off,
-                                          msg.nonce_len, resp);
+    const size_t rlen =
+        redirect_response(msg.spi_i, s.gw[g].ident, ike + msg.nonce_off, msg.nonce_len, resp);
     const uint32_t want = pm->l4_off + uint32_t(sizeof(rte_udp_hdr) + marker + rlen);
     const uint32_t have = rte_pktmbuf_pkt_len(m);
     if (want < have) {
@@ -106,8 +114,8 @@ bool make_redirect(rte_mbuf* m, PacketMeta* pm, const Snapshot& s, uint16_t g, s
 }
 
 // NAT of a packet to a VIP to gateway g; also records the client's flow.
-void nat_forward(Burst& b, uint16_t i, const Snapshot& s, uint16_t g, uint32_t vip,
-                 uint16_t cport, uint64_t now) {
+void nat_forward(Burst& b, uint16_t i, const Snapshot& s, uint16_t g, uint32_t vip, uint16_t cport,
+                 uint64_t now) {
     rte_mbuf* m = b.pkts[i];
     PacketMeta* pm = core::meta(m);
     const NatKey fk{pm->src_ip, cport, uint16_t(NatKind::kFlow), 0};
@@ -138,8 +146,7 @@ void to_vip(Burst& b, uint16_t i, const Snapshot& s, uint16_t vip_i, uint64_t no
     auto* udp = net::at<rte_udp_hdr>(m, pm->l4_off);
     const uint16_t dport = rte_be_to_cpu_16(udp->dst_port);
     const uint16_t cport = rte_be_to_cpu_16(udp->src_port);
-    if (dport != kPortIke && dport != kPortNatT)
-        return core::drop(b, i, Drop::cluster_not_service);
+    if (dport != kPortIke && dport != kPortNatT) return core::drop(b, i, Drop::cluster_not_service);
     const uint8_t* p = rte_pktmbuf_mtod_offset(m, const uint8_t*, pm->l4_off + sizeof(rte_udp_hdr));
     size_t len = end - pm->l4_off - sizeof(rte_udp_hdr);
     const uint32_t vip = s.vips[vip_i];
@@ -198,8 +205,8 @@ void from_member(rte_mbuf* m, PacketMeta* pm, const Snapshot& s, uint16_t g, uin
     auto* udp = net::at<rte_udp_hdr>(m, pm->l4_off);
     const uint16_t sport = rte_be_to_cpu_16(udp->src_port);
     if (sport != kPortIke && sport != kPortNatT) return;
-    NatEntry* f = nat_find(
-        NatKey{pm->dst_ip, rte_be_to_cpu_16(udp->dst_port), uint16_t(NatKind::kFlow), 0});
+    NatEntry* f =
+        nat_find(NatKey{pm->dst_ip, rte_be_to_cpu_16(udp->dst_port), uint16_t(NatKind::kFlow), 0});
     if (!f || f->gw != g || !f->vip) return;
     (void)s;
     f->last_seen.store(now, std::memory_order_relaxed);

@@ -31,10 +31,11 @@ int tel_cluster(const char*, const char*, rte_tel_data* d) {
         if (!x) return -ENOMEM;
         rte_tel_data_start_dict(x);
         rte_tel_data_add_dict_string(x, "address", m.address.c_str());
-        rte_tel_data_add_dict_string(
-            x, "state", m.alive ? (m.overloaded ? "OVERLOADED" : "UP") : "DEAD");
+        rte_tel_data_add_dict_string(x, "state",
+                                     m.alive ? (m.overloaded ? "OVERLOADED" : "UP") : "DEAD");
         rte_tel_data_add_dict_u64(x, "least_loaded", m.least_loaded);
-        rte_tel_data_add_dict_int(x, "last_seen_ms", int(std::min<int64_t>(m.last_seen_ms, 1 << 30)));
+        rte_tel_data_add_dict_int(x, "last_seen_ms",
+                                  int(std::min<int64_t>(m.last_seen_ms, 1 << 30)));
         rte_tel_data_add_dict_u64(x, "priority", m.priority);
         rte_tel_data_add_dict_u64(x, "max_session", m.max_session);
         rte_tel_data_add_dict_u64(x, "ike_sas", m.report.ike_sas);
