@@ -12,9 +12,13 @@ the client runs charon-cmd (strongSwan 5.9.8) against the VIP.
    REDIRECTED_FROM naming the VIP (captured on the gateway);
 3. changing the reported loads changes the target;
 4. a member that stops reporting is skipped after the hold time;
-5. an overloaded member (composite above the limit) is skipped.
-The gateways run no IKE daemon: the redirected IKE_SA_INIT is the end of
-each exchange (charon-cmd retransmits it and is stopped).
+5. an overloaded member (composite above the limit) is skipped;
+6. a client without redirect support (charon-cmd with follow_redirects =
+   no) is NATed to the least-loaded gateway, which runs a real charon: its
+   IKE_SA_INIT response comes back from the VIP, and the client's IKE_AUTH
+   (floated to 4500) reaches the same gateway and is answered.
+In 1-5 the gateways run no IKE daemon: the redirected IKE_SA_INIT is the
+end of each exchange (charon-cmd retransmits it and is stopped).
 """
 import pytest
 
@@ -35,10 +39,17 @@ class ClusterLab:
         self.gw_hosts = {addr: lab.hosts[name] for name, addr in cluster.GATEWAYS}
 
     def loads(self, **cpu):
-        """cpu percent per gateway: loads(gw1=50, gw2=10, gw3=30)."""
+        """cpu percent per gateway: loads(gw1=50, gw2=10, gw3=30); waits
+        (bounded) until haslb shows each reporting member's new load."""
+        want = {}
         for name, addr in cluster.GATEWAYS:
             if name in cpu:
                 self.agents[addr].set_load(cpu=cpu[name])
+                if self.agents[addr].proc is not None:
+                    want[addr] = cpu[name] * 10
+        wait_until(lambda: all(cluster.members(self.haslb)[a]["cpu_pm"] == pm
+                               for a, pm in want.items()),
+                   10, what=f"reported loads {want}")
 
     def redirect_once(self, expect):
         """One charon-cmd run: the redirect target it logs, and the
@@ -158,3 +169,31 @@ def test_overloaded_member_skipped(cl):
         assert "redirected to" not in charon.log()
     finally:
         charon.stop()
+
+
+def test_client_without_redirect_support_is_natted(cl):
+    cl.loads(gw1=5, gw2=40, gw3=60)
+    cluster.wait_least_loaded(cl.haslb, GW1)
+    counters = cl.haslb.stats()["counters"]
+    gw = cluster.Gateway(cl.gw_hosts[GW1], GW1).start()
+    charon = cluster.charon_cmd(cl.client, name="charon-nat", follow_redirects=False)
+    try:
+        wait_until(lambda: "parsed IKE_AUTH request 1" in gw.log(), 20,
+                   what="the client's IKE_AUTH at gw1's charon")
+        wait_until(lambda: "parsed IKE_AUTH response 1" in charon.log(), 20,
+                   what="gw1's IKE_AUTH response at the client")
+        log = charon.log()
+        assert "N(REDIR_SUP)" not in log and "redirected to" not in log, log
+        # Everything the client heard came from the VIP, first on 500, then 4500.
+        received = [l for l in log.splitlines() if "received packet" in l]
+        assert received and all(f"from {cluster.VIP}[" in l for l in received), log
+        assert any(f"from {cluster.VIP}[4500]" in l for l in received), log
+        assert "192.0.2.10 is initiating an IKE_SA" in gw.log(), gw.log()
+    finally:
+        charon.stop()
+        gw.stop()
+    after = cl.haslb.stats()["counters"]
+    assert after["ike_nat_new"] == counters["ike_nat_new"] + 1
+    assert after["ike_nat_reversed"] >= counters["ike_nat_reversed"] + 2
+    assert after["ike_nat_forwarded"] >= counters["ike_nat_forwarded"] + 2
+    assert cluster.members(cl.haslb)[GW1]["nat_sessions"] >= 1

@@ -144,12 +144,14 @@ class Charon:
         self.client.lab.kill(self.proc)
 
 
-def charon_cmd(client, vip=VIP, name="charon"):
+def charon_cmd(client, vip=VIP, name="charon", follow_redirects=True):
     """Starts charon-cmd in `client` against `vip` (ikev2-eap: nothing is
-    needed before IKE_AUTH, which these gateways never reach)."""
-    conf = client.lab.path("strongswan-client.conf")
+    needed before IKE_AUTH). With follow_redirects=False strongSwan sends no
+    REDIRECT_SUPPORTED: a client without redirect support."""
+    conf = client.lab.path(f"strongswan-client-{int(follow_redirects)}.conf")
     with open(conf, "w") as f:
-        f.write(STRONGSWAN_CONF)
+        f.write(STRONGSWAN_CONF.replace("follow_redirects = yes",
+                                        f"follow_redirects = {'yes' if follow_redirects else 'no'}"))
     log_path = client.lab.path(f"{name}-{len(client.lab.procs)}.log")
     env = dict(os.environ, STRONGSWAN_CONF=conf)
     with open(log_path, "w") as log:
@@ -157,6 +159,103 @@ def charon_cmd(client, vip=VIP, name="charon"):
                              "--profile", "ikev2-eap", "--debug", "1"],
                             stdout=log, stderr=log, env=env)
     return Charon(client, proc, log_path)
+
+
+GATEWAY_CONF = """\
+# charon as an IKEv2 gateway in a lab namespace: its own VICI socket, no
+# stroke socket, no kernel-libipsec, a log file.
+charon {{
+  load_modular = yes
+  plugins {{
+    include /etc/strongswan.d/charon/*.conf
+    kernel-libipsec {{
+      load = no
+    }}
+    stroke {{
+      load = no
+    }}
+    vici {{
+      socket = unix://{vici}
+    }}
+  }}
+  filelog {{
+    gw {{
+      path = {log}
+      default = 1
+      flush_line = yes
+      time_format = %T
+    }}
+  }}
+}}
+"""
+
+SWANCTL_CONF = """\
+connections {{
+  rw {{
+    version = 2
+    local_addrs = {address}
+    local {{
+      auth = psk
+      id = {address}
+    }}
+    remote {{
+      auth = psk
+    }}
+    children {{
+      net {{
+        local_ts = 10.99.0.0/24
+      }}
+    }}
+  }}
+}}
+secrets {{
+  ike-lab {{
+    secret = "haslb-lab-psk"
+  }}
+}}
+"""
+
+
+class Gateway:
+    """A real strongSwan charon answering IKE on a gateway host (one per
+    machine: charon keeps /var/run/charon.pid). `log()` is its log."""
+
+    def __init__(self, host, address):
+        self.host = host
+        self.address = address
+        self.vici = host.lab.path(f"charon-{host.name}.vici")
+        self.log_path = host.lab.path(f"charon-{host.name}.log")
+        self.proc = None
+
+    def start(self, timeout=15):
+        conf = self.host.lab.path(f"strongswan-{self.host.name}.conf")
+        with open(conf, "w") as f:
+            f.write(GATEWAY_CONF.format(vici=self.vici, log=self.log_path))
+        swanctl = self.host.lab.path(f"swanctl-{self.host.name}.conf")
+        with open(swanctl, "w") as f:
+            f.write(SWANCTL_CONF.format(address=self.address))
+        env = dict(os.environ, STRONGSWAN_CONF=conf)
+        with open(self.log_path + ".out", "w") as out:
+            self.proc = self.host.popen(["/usr/lib/ipsec/charon"], stdout=out, stderr=out, env=env)
+        wait_until(lambda: os.path.exists(self.vici) or self.proc.poll() is not None, timeout,
+                   what=f"charon's VICI socket on {self.host.name}")
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"charon on {self.host.name} exited: {self.log()}")
+        self.host.run(["swanctl", "--load-all", "--file", swanctl, "--uri", f"unix://{self.vici}"],
+                      timeout=15, env=env)
+        return self
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        if self.proc is not None:
+            self.host.lab.kill(self.proc)
+            self.proc = None
 
 
 def _ike_notifies(payload):
