@@ -189,6 +189,13 @@ def test_client_without_redirect_support_is_natted(cl):
         assert received and all(f"from {cluster.VIP}[" in l for l in received), log
         assert any(f"from {cluster.VIP}[4500]" in l for l in received), log
         assert "192.0.2.10 is initiating an IKE_SA" in gw.log(), gw.log()
+        # The agent's default source: strongSwan's SAs through VICI (swanctl).
+        reports = cluster.members(cl.haslb)[GW1]["reports"]
+        once = cl.gw_hosts[GW1].run(
+            [cluster.agent_binary(), "--primary", cluster.PRIMARY, "--gateway", GW1, "--once",
+             "--swanctl", f"swanctl --list-sas --uri unix://{gw.vici}"], timeout=20, check=False)
+        assert once.returncode == 0, once.stderr
+        assert cluster.members(cl.haslb)[GW1]["reports"] > reports
     finally:
         charon.stop()
         gw.stop()
