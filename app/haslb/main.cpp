@@ -30,6 +30,7 @@
 #include "core/version.hpp"
 #include "core/worker.hpp"
 #include "dfp/manager.hpp"
+#include "ikev2/cluster.hpp"
 #include "route/route.hpp"
 #include "hotline/hotline.hpp"
 #include "slb/slb.hpp"
@@ -171,6 +172,11 @@ int run(const config::Config& cfg, const Args& args) {
     td.push([] { hotline::hotline_fini(); });
     if (int rc = dfp::manager_init(cfg, err)) return fail(rc);
     td.push([] { dfp::manager_fini(); });
+    if (int rc = ikev2::cluster_init(cfg, err)) {
+        ikev2::cluster_fini();
+        return fail(rc);
+    }
+    td.push([] { ikev2::cluster_fini(); });
 
     std::vector<core::WorkerConf> wconf(nb_workers);
     unsigned w = 0, lcore;

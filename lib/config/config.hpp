@@ -272,6 +272,43 @@ struct HotlineConfig {
     NatConfig nat;
 };
 
+
+// IKEv2 cluster load balancer (seed 003, IOS `crypto ikev2 cluster`): haslb
+// owns the cluster VIP(s) and plays the primary's role for every gateway.
+// An IP address of either family (gateway identities may be IPv6).
+struct IpAddr {
+    uint8_t family = 0;              // 4 or 6; 0 = unset
+    std::array<uint8_t, 16> bytes{};  // network order; IPv4 in the first 4
+    bool operator==(const IpAddr&) const = default;
+};
+
+struct ClusterMemberConfig {
+    IpAddr address;            // init-only; the gateway's identity sent in REDIRECT (v4 or v6)
+    uint16_t priority = 100;   // reloadable; 1..255 (IOS `secondary priority`)
+    uint32_t max_session = 0;  // reloadable; 1..1000000; 0 = cluster.max_session
+    Origin origin;
+};
+
+struct ClusterConfig {
+    bool enabled = false;               // the group is present
+    std::vector<uint32_t> vips;         // init-only; 1..8 IPv4 VIPs, host order
+    uint32_t listen = 0;                // init-only; port address for load reports; 0 = every port
+    uint16_t port = 2000;               // init-only; TCP port of load reports (IOS `port`)
+    uint32_t holdtime_ms = 15000;       // reloadable; 100..3600000 (IOS `holdtime`)
+    uint32_t overload_limit = 80;       // reloadable; 1..100 percent (IOS `overload-limit`)
+    uint32_t weight_crypto = 100;       // reloadable; 0..100 (IOS `weight crypto-load`)
+    uint32_t weight_system = 100;       // reloadable; 0..100 (IOS `weight system-load`)
+    uint32_t max_session = 10000;       // reloadable; 1..1000000, default per member
+    uint32_t nat_idle_s = 300;          // reloadable; 10..86400: sticky NAT entry idle time
+    uint32_t max_nat_sessions = 65536;  // init-only; 1024..4194304
+    std::vector<ClusterMemberConfig> members;  // 1..256; addresses unique
+    Origin origin;
+};
+
+// "192.0.2.1" (strict, as parse_ipv4) or an IPv6 address (inet_pton). 0 or -EINVAL.
+int parse_ip(const std::string& s, IpAddr& out);
+std::string format_ip(const IpAddr& a);  // dotted quad or RFC 5952 text
+
 struct Config {
     std::string file;  // path given with -c
     EalConfig eal;
@@ -285,6 +322,7 @@ struct Config {
     SlbConfig slb;
     std::vector<AclConfig> acls;
     HotlineConfig hotline;
+    ClusterConfig cluster;
 };
 
 struct Error {

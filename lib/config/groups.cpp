@@ -12,7 +12,7 @@ constexpr GroupSpec kGroups[] = {
     {"routes", false, parse_routes},   {"neighbors", false, parse_neighbors},
     {"console", false, parse_console}, {"exception", false, parse_exception},
     {"slb", false, parse_slb},         {"acls", false, parse_acls},
-    {"hotline", false, parse_hotline},
+    {"hotline", false, parse_hotline}, {"cluster", false, parse_cluster},
 };
 
 constexpr CrossCheck kCrossChecks[] = {
@@ -25,6 +25,7 @@ constexpr CrossCheck kCrossChecks[] = {
     {check_slb_ports, {"ports", "slb"}},
     {check_hotline, {"acls", "hotline"}},
     {check_hotline_ports, {"ports", "hotline"}},
+    {check_cluster, {"ports", "slb", "cluster"}},
 };
 
 }  // namespace

@@ -70,6 +70,10 @@ void check_slb(Ctx& ctx, const Config& cfg);            // check_slb.cpp
 void check_slb_ports(Ctx& ctx, const Config& cfg);      // check_slb.cpp
 void check_hotline(Ctx& ctx, const Config& cfg);        // check_hotline.cpp
 void check_hotline_ports(Ctx& ctx, const Config& cfg);  // check_hotline.cpp
+void check_slb(Ctx& ctx, const Config& cfg);        // check_slb.cpp
+void check_slb_ports(Ctx& ctx, const Config& cfg);  // check_slb.cpp
+void parse_cluster(Ctx& ctx, const lc::Setting& group, Config& out);  // group_cluster.cpp
+void check_cluster(Ctx& ctx, const Config& cfg);                       // check_cluster.cpp
 
 // Helpers shared by the parsers and checks.
 

@@ -55,7 +55,20 @@ namespace haslb::core {
     X(http_reply_too_big, "HTTP redirect answer does not fit in the packet buffer") \
     X(hotline_session_ended, "to or from a subscriber whose hotline Session-Timeout passed") \
     X(hotline_fragment, "non-first IPv4 fragment of a flow under a redirect rule") \
-    X(hotline_l4_truncated, "TCP/UDP/ICMP header truncated in a packet under a redirect rule")
+    X(hotline_l4_truncated, "TCP/UDP/ICMP header truncated in a packet under a redirect rule") \
+    X(cluster_not_service, "to the IKEv2 cluster VIP, but not UDP 500 or 4500")    \
+    X(ike_fragment, "IP fragment to the cluster VIP (IKE_SA_INIT is never reassembled)") \
+    X(ike_truncated, "UDP to the cluster VIP shorter than an IKE header (or non-ESP marker)") \
+    X(ike_bad_version, "IKE message whose major version is not 2")                \
+    X(ike_bad_length, "IKE header Length differs from the UDP payload length")     \
+    X(ike_bad_payload, "IKE payload header truncated, too short or too many payloads") \
+    X(ike_bad_notify, "IKE Notify payload shorter than its fixed part or SPI")     \
+    X(ike_no_nonce, "IKE_SA_INIT request without a Nonce payload")                \
+    X(ike_bad_nonce, "IKE_SA_INIT request nonce shorter than 16 or longer than 256 octets") \
+    X(ike_no_session, "IKE or ESP-in-UDP to the cluster VIP of no known client SA") \
+    X(cluster_no_gateway, "no cluster member alive and under the overload limit") \
+    X(ike_redirect_no_room, "REDIRECT response does not fit in the packet buffer") \
+    X(cluster_nat_full, "new cluster NAT session refused: table full")
 
 // Non-drop statistics.
 #define HASLB_STATS(X)                                                 \
@@ -98,7 +111,13 @@ namespace haslb::core {
     X(http_syn_answered, "SYNs answered with a SYN cookie (HTTP redirect)") \
     X(http_redirects_sent, "HTTP 302 answers sent")                    \
     X(http_fin_acked, "client FINs acknowledged after a 302")          \
-    X(http_rst_sent, "RSTs sent for segments with no valid cookie")
+    X(http_rst_sent, "RSTs sent for segments with no valid cookie") \
+    X(ike_sa_init_seen, "IKE_SA_INIT requests to the cluster VIP")     \
+    X(ike_redirects_sent, "IKE_SA_INIT answered with an RFC 5685 REDIRECT") \
+    X(ike_nat_new, "clients without redirect support given to a gateway (NAT)") \
+    X(ike_nat_forwarded, "packets to the cluster VIP NATed to a gateway") \
+    X(ike_nat_reversed, "gateways' packets to NATed clients sent from the VIP") \
+    X(cluster_nat_expired, "cluster NAT entries removed after nat_idle")
 
 enum class Drop : uint16_t {
 #define X(id, desc) id,

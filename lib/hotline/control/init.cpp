@@ -209,8 +209,9 @@ int reload(const config::Config& cur, const config::Config& next, bool apply, st
         const uint16_t id = s.applied;
         if (id == kNoProfile || id == kEndedProfile) continue;
         for (auto* m : {&g_profiles, &g_nonhot})
-            for (const auto& [key, p] : *m) {
+            for (const auto& [name, p] : *m) {
                 if (p.id != id) continue;
+                const std::string& key = name;  // lambdas cannot capture a structured binding (C++20 in clang 14)
                 const bool kept =
                     p.non_hotline
                         ? std::any_of(next.hotline.non_hotline.begin(),

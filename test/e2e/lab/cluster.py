@@ -1,0 +1,332 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""IKEv2 cluster load balancing in the lab (seed 003): gateways reporting
+their load with the real haslb-cluster-agent, a strongSwan charon-cmd client,
+and helpers to read haslb's cluster state.
+
+    client 192.0.2.10 --- access 192.0.2.0/24 --- .1 [haslb] .1 --- farm 198.51.100.0/24
+                                                  VIP 203.0.113.100       gw1 .21  gw2 .22  gw3 .23
+
+The VIP is off every port subnet: the client reaches it through its
+default route (haslb's access address).
+
+- `build(lab)`: the segments, the client and three gateways.
+- `cluster_text(...)`: the `cluster` group for Haslb(extra=...).
+- `Agent(host, gateway, ...)`: haslb-cluster-agent in a gateway namespace,
+  reading its load from a file (`set_load(cpu=..., mem=..., ike_sas=...)`),
+  `stop()`, `start()`.
+- `charon_cmd(client, vip)`: starts charon-cmd (strongSwan 5.9.8) with a
+  STRONGSWAN_CONF of the lab's (kernel-libipsec off) and returns a Charon
+  whose `wait_redirect()` waits for its "redirected to X" log line.
+- `redirected_from(packets, vip)`: the IKE_SA_INIT requests in a capture
+  that carry REDIRECTED_FROM naming `vip`.
+- `tele_cluster(haslb)`: /haslb/cluster; `members(haslb)` keyed by address.
+"""
+import os
+import re
+import struct
+
+from . import REPO
+from .util import wait_until
+
+VIP = "203.0.113.100"
+PRIMARY = "198.51.100.1"
+CLIENT = ("client", "access", "192.0.2.10/24")
+GATEWAYS = (("gw1", "198.51.100.21"), ("gw2", "198.51.100.22"), ("gw3", "198.51.100.23"))
+PORT = 2000
+
+
+def agent_binary():
+    """$HASLB_CLUSTER_AGENT_BIN, else build/app/haslb-cluster-agent/haslb-cluster-agent."""
+    return os.environ.get("HASLB_CLUSTER_AGENT_BIN") or os.path.join(
+        REPO, "build", "app", "haslb-cluster-agent", "haslb-cluster-agent")
+
+
+def build(lab):
+    """Segments access and farm, the client and gw1..gw3. Returns the lab."""
+    lab.add_segment("access", "192.0.2.1/24")
+    lab.add_segment("farm", "198.51.100.1/24")
+    lab.add_host(*CLIENT)
+    for name, addr in GATEWAYS:
+        lab.add_host(name, "farm", addr + "/24")
+    return lab
+
+
+def cluster_text(vip=VIP, members=None, holdtime=2000, overload=80, max_session=100,
+                 port=PORT, extra=""):
+    """The `cluster` group; `members` is a list of addresses (default gw1..3)."""
+    members = members or [a for _, a in GATEWAYS]
+    entries = ",\n".join(f'    {{ address = "{m}"; max_session = {max_session}; }}' for m in members)
+    return (f'cluster = {{\n  virtual = "{vip}";\n  listen = "{PRIMARY}";\n  port = {port};\n'
+            f'  holdtime = {holdtime};\n  overload_limit = {overload};\n{extra}'
+            f'  members = (\n{entries}\n  );\n}};\n')
+
+
+class Agent:
+    """haslb-cluster-agent in `host` for member `gateway`, load from a file."""
+
+    def __init__(self, host, gateway, *, interval_ms=300, cpu=10, mem=10, ike_sas=0):
+        self.host = host
+        self.gateway = gateway
+        self.interval_ms = interval_ms
+        self.load_path = host.lab.path(f"cluster-{host.name}.load")
+        self.log_path = host.lab.path(f"cluster-{host.name}.log")
+        self.proc = None
+        self.set_load(cpu=cpu, mem=mem, ike_sas=ike_sas)
+
+    def set_load(self, *, cpu, mem=10, ike_sas=0, ike_in_neg=0, ipsec_sas=0):
+        tmp = self.load_path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(f"ike_sas {ike_sas}\nike_in_neg {ike_in_neg}\nipsec_sas {ipsec_sas}\n"
+                    f"cpu {cpu}\nmem {mem}\n")
+        os.replace(tmp, self.load_path)
+
+    def argv(self):
+        return [agent_binary(), "--primary", PRIMARY, "--port", str(PORT),
+                "--gateway", self.gateway, "--hello", str(self.interval_ms),
+                "--update", str(self.interval_ms), "--load-file", self.load_path]
+
+    def start(self):
+        binary = agent_binary()
+        if not os.access(binary, os.X_OK):
+            raise RuntimeError(f"{binary} does not exist or is not executable (build first)")
+        with open(self.log_path, "a") as log:
+            self.proc = self.host.popen(self.argv(), stderr=log, stdout=log)
+        return self
+
+    def stop(self):
+        if self.proc is not None:
+            self.host.lab.kill(self.proc)
+            self.proc = None
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+
+STRONGSWAN_CONF = """\
+# charon-cmd in a lab namespace: no kernel-libipsec (no /dev/net/tun here),
+# logs on stderr, RFC 5685 redirects followed (the default, said here).
+charon-cmd {
+  load_modular = yes
+  follow_redirects = yes
+  retransmit_tries = 2
+  retransmit_timeout = 1.0
+  plugins {
+    include /etc/strongswan.d/charon/*.conf
+    kernel-libipsec {
+      load = no
+    }
+  }
+}
+"""
+
+
+class Charon:
+    """A running charon-cmd; its output goes to a file of the lab."""
+
+    def __init__(self, client, proc, log_path):
+        self.client = client
+        self.proc = proc
+        self.log_path = log_path
+
+    def log(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.read()
+
+    def wait_redirect(self, timeout=20):
+        """The address of charon's "redirected to X" line (bounded wait)."""
+        def found():
+            m = re.search(r"redirected to (\S+)", self.log())
+            return m.group(1) if m else None
+        return wait_until(found, timeout, what=f"charon-cmd 'redirected to' in {self.log_path}")
+
+    def stop(self):
+        self.client.lab.kill(self.proc)
+
+
+def charon_cmd(client, vip=VIP, name="charon", follow_redirects=True):
+    """Starts charon-cmd in `client` against `vip` (ikev2-eap: nothing is
+    needed before IKE_AUTH). With follow_redirects=False strongSwan sends no
+    REDIRECT_SUPPORTED: a client without redirect support."""
+    conf = client.lab.path(f"strongswan-client-{int(follow_redirects)}.conf")
+    with open(conf, "w") as f:
+        f.write(STRONGSWAN_CONF.replace("follow_redirects = yes",
+                                        f"follow_redirects = {'yes' if follow_redirects else 'no'}"))
+    log_path = client.lab.path(f"{name}-{len(client.lab.procs)}.log")
+    env = dict(os.environ, STRONGSWAN_CONF=conf)
+    with open(log_path, "w") as log:
+        proc = client.popen(["charon-cmd", "--host", vip, "--identity", "client@example.com",
+                             "--profile", "ikev2-eap", "--debug", "1"],
+                            stdout=log, stderr=log, env=env)
+    return Charon(client, proc, log_path)
+
+
+GATEWAY_CONF = """\
+# charon as an IKEv2 gateway in a lab namespace: its own VICI socket, no
+# stroke socket, no kernel-libipsec, a log file.
+charon {{
+  load_modular = yes
+  plugins {{
+    include /etc/strongswan.d/charon/*.conf
+    kernel-libipsec {{
+      load = no
+    }}
+    stroke {{
+      load = no
+    }}
+    vici {{
+      socket = unix://{vici}
+    }}
+  }}
+  filelog {{
+    gw {{
+      path = {log}
+      default = 1
+      flush_line = yes
+      time_format = %T
+    }}
+  }}
+}}
+"""
+
+SWANCTL_CONF = """\
+connections {{
+  rw {{
+    version = 2
+    local_addrs = {address}
+    local {{
+      auth = psk
+      id = {address}
+    }}
+    remote {{
+      auth = psk
+    }}
+    children {{
+      net {{
+        local_ts = 10.99.0.0/24
+      }}
+    }}
+  }}
+}}
+secrets {{
+  ike-lab {{
+    secret = "haslb-lab-psk"
+  }}
+}}
+"""
+
+
+class Gateway:
+    """A real strongSwan charon answering IKE on a gateway host (one per
+    machine: charon keeps /var/run/charon.pid). `log()` is its log."""
+
+    def __init__(self, host, address):
+        self.host = host
+        self.address = address
+        self.vici = host.lab.path(f"charon-{host.name}.vici")
+        self.log_path = host.lab.path(f"charon-{host.name}.log")
+        self.proc = None
+
+    def start(self, timeout=15):
+        conf = self.host.lab.path(f"strongswan-{self.host.name}.conf")
+        with open(conf, "w") as f:
+            f.write(GATEWAY_CONF.format(vici=self.vici, log=self.log_path))
+        swanctl = self.host.lab.path(f"swanctl-{self.host.name}.conf")
+        with open(swanctl, "w") as f:
+            f.write(SWANCTL_CONF.format(address=self.address))
+        env = dict(os.environ, STRONGSWAN_CONF=conf)
+        with open(self.log_path + ".out", "w") as out:
+            self.proc = self.host.popen(["/usr/lib/ipsec/charon"], stdout=out, stderr=out, env=env)
+        wait_until(lambda: os.path.exists(self.vici) or self.proc.poll() is not None, timeout,
+                   what=f"charon's VICI socket on {self.host.name}")
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"charon on {self.host.name} exited: {self.log()}")
+        self.host.run(["swanctl", "--load-all", "--file", swanctl, "--uri", f"unix://{self.vici}"],
+                      timeout=15, env=env)
+        return self
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        if self.proc is not None:
+            self.host.lab.kill(self.proc)
+            self.proc = None
+
+
+def _ike_notifies(payload):
+    """(exchange, flags, [(type, data)]) of an IKE message, or None."""
+    if len(payload) < 28:
+        return None
+    nxt, exch, flags = payload[16], payload[18], payload[19]
+    length = struct.unpack("!I", payload[24:28])[0]
+    if length != len(payload):
+        return None
+    off, out = 28, []
+    while nxt and off + 4 <= len(payload):
+        plen = struct.unpack("!H", payload[off + 2:off + 4])[0]
+        if plen < 4 or off + plen > len(payload):
+            return None
+        if nxt == 41 and plen >= 8:
+            spi = payload[off + 5]
+            ntype = struct.unpack("!H", payload[off + 6:off + 8])[0]
+            out.append((ntype, bytes(payload[off + 8 + spi:off + plen])))
+        nxt = payload[off]
+        off += plen
+    return exch, flags, out
+
+
+def redirected_from(packets, vip=VIP):
+    """IKE_SA_INIT requests in `packets` (scapy) carrying REDIRECTED_FROM = vip."""
+    from scapy.all import IP, UDP
+    want = bytes([1, 4]) + bytes(int(x) for x in vip.split("."))
+    hits = []
+    for p in packets:
+        if UDP not in p or IP not in p:
+            continue
+        data = bytes(p[UDP].payload)
+        if p[UDP].dport == 4500:
+            if data[:4] != bytes(4):
+                continue
+            data = data[4:]
+        parsed = _ike_notifies(data)
+        if not parsed:
+            continue
+        exch, flags, notifies = parsed
+        if exch == 34 and flags & 0x08 and any(t == 16408 and d == want for t, d in notifies):
+            hits.append(p)
+    return hits
+
+
+ROW = re.compile(r"^(.) (\S+)\s+(Second)\s+(\S+)\s+(\d+)\s+(\S+%)\s+(\d+)")
+
+
+def show_cluster_rows(text):
+    """`show cluster` gateway rows -> {address: {code, role, last_seen, prio, load, ike}}."""
+    out = {}
+    for line in text.splitlines():
+        m = ROW.match(line)
+        if m:
+            out[m.group(2)] = dict(code=m.group(1), role=m.group(3), last_seen=m.group(4),
+                                   prio=m.group(5), load=m.group(6), ike=m.group(7))
+    return out
+
+
+def tele_cluster(haslb):
+    return haslb.telemetry("/haslb/cluster")["/haslb/cluster"]
+
+
+def members(haslb):
+    """{address: member dict} from /haslb/cluster."""
+    t = tele_cluster(haslb)
+    return {v["address"]: v for k, v in t.items() if k.startswith("member_")}
+
+
+def wait_least_loaded(haslb, address, timeout=10):
+    """Waits until haslb's least-loaded member is `address`."""
+    return wait_until(lambda: members(haslb).get(address, {}).get("least_loaded") == 1,
+                      timeout, what=f"{address} least loaded in /haslb/cluster")
