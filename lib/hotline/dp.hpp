@@ -24,7 +24,7 @@
 
 namespace haslb::hotline {
 
-constexpr uint16_t kMaxProfileIds = 4096;  // ids 1..4095; 0 = none
+constexpr uint16_t kMaxProfileIds = 4096;   // ids 1..4095; 0 = none
 constexpr uint16_t kEndedProfile = 0xffff;  // session ended: drop both ways
 
 // What a worker applies to one home address.
@@ -36,8 +36,8 @@ struct alignas(8) Policy {
 enum ProfileCounter : uint8_t { kPcPassed, kPcFiltered, kPcIpRedirected, kPcHttp, kPcCount };
 
 struct Dataplane {
-    rte_hash* subs = nullptr;  // key: home address (uint32_t, host order)
-    Policy* policy = nullptr;  // by key position
+    rte_hash* subs = nullptr;           // key: home address (uint32_t, host order)
+    Policy* policy = nullptr;           // by key position
     std::atomic<uint32_t> nb_addrs{0};  // 0: the stage does no lookup at all
     std::atomic<RuleTables*> rules{nullptr};
     nat::Table nat;

@@ -83,10 +83,10 @@ struct UserView {
     std::string nai, state;  // state: normal, hotlined, ended
     std::string profile;     // hotline profile or the realm's non-hotline profile, "" none
     std::vector<std::string> addresses;
-    uint32_t bindings;       // addresses learned from bindings
+    uint32_t bindings;  // addresses learned from bindings
     uint32_t session_timeout_s, remaining_s;
     std::string acct_session_id;
-    bool new_session;        // hotlined before its binding appeared
+    bool new_session;  // hotlined before its binding appeared
 };
 struct Summary {
     uint64_t subscribers = 0, addresses = 0;

@@ -94,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 const core::PacketMeta* pm = core::meta(m);
                 if (pm->out_port >= core::g_dp.nb_ports) fail("tx to a port that does not exist");
                 const auto out = test::World::bytes(m);
-                if (out.size() < pm->l2_len + sizeof(rte_ipv4_hdr)) fail("tx frame shorter than IPv4");
+                if (out.size() < pm->l2_len + sizeof(rte_ipv4_hdr))
+                    fail("tx frame shorter than IPv4");
                 auto* ip = reinterpret_cast<const rte_ipv4_hdr*>(out.data() + pm->l2_len);
                 if (!net::ipv4_checksum_ok(ip)) fail("tx frame with a bad IPv4 checksum");
                 if (out.size() != pm->l2_len + size_t(rte_be_to_cpu_16(ip->total_length)))

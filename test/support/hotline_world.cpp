@@ -52,7 +52,8 @@ void neighbour(uint16_t port, const std::string& ip, const std::string& m) {
 int setup_hotline(std::string& err, uint32_t max_translations, uint32_t fill) {
     using T = config::HotlineRuleType;
     for (int last = 77; last <= 82; last++)
-        neighbour(1, "198.51.100." + std::to_string(last), fmt::format("02:00:00:00:0d:{:02x}", last));
+        neighbour(1, "198.51.100." + std::to_string(last),
+                  fmt::format("02:00:00:00:0d:{:02x}", last));
     neighbour(2, "203.0.113.20", "02:00:00:00:0c:14");
     neighbour(2, "203.0.113.21", "02:00:00:00:0c:15");
     config::Config cfg;
@@ -74,8 +75,8 @@ int setup_hotline(std::string& err, uint32_t max_translations, uint32_t fill) {
     config::HotlineProfileConfig outf{
         "OUTF", {rule(T::kFilter, "all", "", 0, config::Direction::kOut)}, {}};
     cfg.hotline.profiles = {redir, filter, http, outf};
-    cfg.hotline.non_hotline = {
-        config::NonHotlineConfig{"@visitor.example", {rule(T::kIpRedirect, "web", "203.0.113.21")}, {}}};
+    cfg.hotline.non_hotline = {config::NonHotlineConfig{
+        "@visitor.example", {rule(T::kIpRedirect, "web", "203.0.113.21")}, {}}};
     auto sub = [](const std::string& nai, const std::string& a, const std::string& profile) {
         config::SubscriberConfig s;
         s.nai = nai;
@@ -93,8 +94,8 @@ int setup_hotline(std::string& err, uint32_t max_translations, uint32_t fill) {
     cfg.hotline.nat.max_translations = max_translations;
     if (int rc = hotline::hotline_init(cfg, err)) return rc;
     for (uint32_t i = 0; i < fill; i++) {
-        const auto k = hotline::nat::flow_key(IPPROTO_UDP, ip4("198.51.100.77"), ip4("203.0.113.10"),
-                                              uint16_t(10000 + i), 53);
+        const auto k = hotline::nat::flow_key(IPPROTO_UDP, ip4("198.51.100.77"),
+                                              ip4("203.0.113.10"), uint16_t(10000 + i), 53);
         hotline::nat::Translation* t = nullptr;
         if (hotline::g_hot.nat.upstream(k, ip4("203.0.113.20"), 53, 1, 0, 0, hotline::now_s(),
                                         &t) == hotline::nat::UpResult::kFull) {

@@ -164,8 +164,7 @@ TEST_CASE("a normal subscriber without state is forgotten with its last binding"
     CHECK(hotline::user_views("yan@example.com").empty());
 }
 
-TEST_CASE("an address that moves to another NAI leaves the first subscriber",
-          "[hotline][model]") {
+TEST_CASE("an address that moves to another NAI leaves the first subscriber", "[hotline][model]") {
     Hot h;
     hotline::binding_changed("old@example.com", test::ip4("198.51.100.92"), true);
     hotline::binding_changed("new@example.com", test::ip4("198.51.100.92"), true);
@@ -255,8 +254,7 @@ TEST_CASE("HTTP redirect rules answer the SYN; the portal passes; the rest is fi
     CHECK(prof[0].filtered == 1);
 }
 
-TEST_CASE("reload refuses to remove a profile in use and keeps everything",
-          "[hotline][reload]") {
+TEST_CASE("reload refuses to remove a profile in use and keeps everything", "[hotline][reload]") {
     Hot h;
     config::Config cur, next;
     cur.hotline.max_subscribers = next.hotline.max_subscribers = 1024;

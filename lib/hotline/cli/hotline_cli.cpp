@@ -75,9 +75,9 @@ struct ShowNai {
 void show_user_cb(void* parsed, cmdline* cl, void*) {
     if (!check_running(cl)) return;
     const auto v = user_views(static_cast<ShowNai*>(parsed)->nai);
-    console::print(cl, v.empty() ? fmt::format("% no subscriber {}\n",
-                                               static_cast<ShowNai*>(parsed)->nai)
-                                 : users_text(v));
+    console::print(cl, v.empty()
+                           ? fmt::format("% no subscriber {}\n", static_cast<ShowNai*>(parsed)->nai)
+                           : users_text(v));
 }
 cmdline_parse_token_string_t t_show = TOKEN_STRING_INITIALIZER(ShowNai, show, "show");
 cmdline_parse_token_string_t t_hotline = TOKEN_STRING_INITIALIZER(ShowNai, hotline, "hotline");
@@ -110,14 +110,12 @@ void show_profile_cb(void* parsed, cmdline* cl, void*) {
     if (!check_running(cl)) return;
     const std::string name = static_cast<ShowProfile*>(parsed)->name;
     const auto v = profile_views(name);
-    console::print(cl, v.empty() ? fmt::format("% no hotline profile {}\n", name)
-                                 : profiles_text(v));
+    console::print(cl,
+                   v.empty() ? fmt::format("% no hotline profile {}\n", name) : profiles_text(v));
 }
 cmdline_parse_token_string_t t_show2 = TOKEN_STRING_INITIALIZER(ShowProfile, show, "show");
-cmdline_parse_token_string_t t_hotline2 =
-    TOKEN_STRING_INITIALIZER(ShowProfile, hotline, "hotline");
-cmdline_parse_token_string_t t_profile2 =
-    TOKEN_STRING_INITIALIZER(ShowProfile, profile, "profile");
+cmdline_parse_token_string_t t_hotline2 = TOKEN_STRING_INITIALIZER(ShowProfile, hotline, "hotline");
+cmdline_parse_token_string_t t_profile2 = TOKEN_STRING_INITIALIZER(ShowProfile, profile, "profile");
 cmdline_parse_token_string_t t_name2 = TOKEN_STRING_INITIALIZER(ShowProfile, name, nullptr);
 
 void show_summary(cmdline* cl, const std::vector<std::string>&) {
@@ -147,8 +145,12 @@ void sub_profile(void* parsed, cmdline* cl, bool with_timeout) {
     std::string msg;
     print_result(cl, apply_profile(r->nai, r->name, with_timeout ? r->seconds : 0, msg), msg);
 }
-void sub_profile_cb(void* parsed, cmdline* cl, void*) { sub_profile(parsed, cl, false); }
-void sub_profile_timeout_cb(void* parsed, cmdline* cl, void*) { sub_profile(parsed, cl, true); }
+void sub_profile_cb(void* parsed, cmdline* cl, void*) {
+    sub_profile(parsed, cl, false);
+}
+void sub_profile_timeout_cb(void* parsed, cmdline* cl, void*) {
+    sub_profile(parsed, cl, true);
+}
 cmdline_parse_token_string_t t_h = TOKEN_STRING_INITIALIZER(SubProfile, hotline, "hotline");
 cmdline_parse_token_string_t t_sub = TOKEN_STRING_INITIALIZER(SubProfile, subscriber, "subscriber");
 cmdline_parse_token_string_t t_snai = TOKEN_STRING_INITIALIZER(SubProfile, nai, nullptr);
@@ -166,8 +168,8 @@ struct SubWord {
 void sub_word_cb(void* parsed, cmdline* cl, void*) {
     auto* r = static_cast<SubWord*>(parsed);
     std::string msg;
-    const int rc = std::string(r->word) == "normal" ? set_normal(r->nai, msg)
-                                                    : remove_subscriber(r->nai, msg);
+    const int rc =
+        std::string(r->word) == "normal" ? set_normal(r->nai, msg) : remove_subscriber(r->nai, msg);
     print_result(cl, rc, msg);
 }
 cmdline_parse_token_string_t t_h3 = TOKEN_STRING_INITIALIZER(SubWord, hotline, "hotline");
@@ -190,8 +192,8 @@ void sub_addr_cb(void* parsed, cmdline* cl, void*) {
         return;
     }
     std::string msg;
-    const int rc = std::string(r->op) == "add" ? add_address(r->nai, a, msg)
-                                               : remove_address(r->nai, a, msg);
+    const int rc =
+        std::string(r->op) == "add" ? add_address(r->nai, a, msg) : remove_address(r->nai, a, msg);
     print_result(cl, rc, msg);
 }
 cmdline_parse_token_string_t t_h4 = TOKEN_STRING_INITIALIZER(SubAddr, hotline, "hotline");

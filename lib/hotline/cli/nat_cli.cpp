@@ -22,13 +22,13 @@ bool check_running(cmdline* cl) {
 void show_translations(cmdline* cl, const std::vector<std::string>&) {
     if (!check_running(cl)) return;
     const auto v = nat_views(0, kShowMax);
-    std::string out = fmt::format("{:<5}{:<22}{:<22}{:<22}{:<12}{:>6}{:>8}\n", "Pro",
-                                  "Inside local", "Outside local", "Outside global", "State",
-                                  "Idle", "Timeout");
+    std::string out =
+        fmt::format("{:<5}{:<22}{:<22}{:<22}{:<12}{:>6}{:>8}\n", "Pro", "Inside local",
+                    "Outside local", "Outside global", "State", "Idle", "Timeout");
     for (const auto& t : v)
         out += fmt::format("{:<5}{:<22}{:<22}{:<22}{:<12}{:>6}{:>8}\n", t.proto, t.inside,
-                           t.outside_original, t.outside_redirect,
-                           t.state.empty() ? "-" : t.state, t.idle_s, t.timeout_s);
+                           t.outside_original, t.outside_redirect, t.state.empty() ? "-" : t.state,
+                           t.idle_s, t.timeout_s);
     const nat::Summary s = nat_summary();
     if (s.total > v.size())
         out += fmt::format("... {} more (telemetry /haslb/nat/translations pages through all)\n",
@@ -43,8 +43,8 @@ void show_summary(cmdline* cl, const std::vector<std::string>&) {
         cl, fmt::format("Total active translations: {} (tcp {}, udp {}, icmp {}, other {})\n"
                         "Capacity: {} translations, {} bytes each\n"
                         "Created {}, expired {}, cleared {}, refused (table full) {}\n",
-                        s.total, s.tcp, s.udp, s.icmp, s.other, s.capacity,
-                        s.bytes_per_translation, s.created, s.expired, s.cleared, s.refused));
+                        s.total, s.tcp, s.udp, s.icmp, s.other, s.capacity, s.bytes_per_translation,
+                        s.created, s.expired, s.cleared, s.refused));
 }
 
 void clear_cmd(cmdline* cl, const std::vector<std::string>&) {

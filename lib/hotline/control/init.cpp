@@ -72,14 +72,17 @@ std::vector<ProfileSpec> specs() {
     return v;
 }
 
-void timer_cb(rte_timer*, void*) { tick(now_s()); }
+void timer_cb(rte_timer*, void*) {
+    tick(now_s());
+}
 
-int reload_cb(const config::Config& cur, const config::Config& next, bool apply,
-              std::string& msg) {
+int reload_cb(const config::Config& cur, const config::Config& next, bool apply, std::string& msg) {
     return reload(cur, next, apply, msg);
 }
 
-void observer(const std::string& nai, uint32_t home, bool up) { binding_changed(nai, home, up); }
+void observer(const std::string& nai, uint32_t home, bool up) {
+    binding_changed(nai, home, up);
+}
 
 }  // namespace
 
@@ -110,9 +113,8 @@ int hotline_init(const config::Config& cfg, std::string& err) {
         return -EIO;
     }
     g_hot.nb_lcores = rte_lcore_count();
-    g_hot.counters = static_cast<decltype(g_hot.counters)>(
-        rte_zmalloc("haslb_hotline_counters", sizeof(*g_hot.counters) * g_hot.nb_lcores,
-                    RTE_CACHE_LINE_SIZE));
+    g_hot.counters = static_cast<decltype(g_hot.counters)>(rte_zmalloc(
+        "haslb_hotline_counters", sizeof(*g_hot.counters) * g_hot.nb_lcores, RTE_CACHE_LINE_SIZE));
     rte_hash_parameters p{};
     p.name = "haslb_hotline_subs";
     p.entries = h.max_subscribers;
@@ -200,7 +202,8 @@ int reload(const config::Config& cur, const config::Config& next, bool apply, st
     }
     if (cur.hotline.max_subscribers != next.hotline.max_subscribers ||
         cur.hotline.nat.max_translations != next.hotline.nat.max_translations) {
-        msg = "hotline.max_subscribers / hotline.nat.max_translations changed: that needs a restart";
+        msg =
+            "hotline.max_subscribers / hotline.nat.max_translations changed: that needs a restart";
         return -EINVAL;
     }
     std::lock_guard<std::mutex> lk(g_mu);
@@ -211,7 +214,8 @@ int reload(const config::Config& cur, const config::Config& next, bool apply, st
         for (auto* m : {&g_profiles, &g_nonhot})
             for (const auto& [name, p] : *m) {
                 if (p.id != id) continue;
-                const std::string& key = name;  // lambdas cannot capture a structured binding (C++20 in clang 14)
+                // clang 14 lambdas cannot capture a structured binding.
+                const std::string& key = name;
                 const bool kept =
                     p.non_hotline
                         ? std::any_of(next.hotline.non_hotline.begin(),

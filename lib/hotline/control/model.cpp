@@ -117,8 +117,8 @@ int apply_configured(const std::vector<config::SubscriberConfig>& prev,
                      const std::vector<config::SubscriberConfig>& next, std::string& msg) {
     int rc = 0;
     for (const auto& p : prev) {
-        const bool kept = std::any_of(next.begin(), next.end(),
-                                      [&](const auto& n) { return n.nai == p.nai; });
+        const bool kept =
+            std::any_of(next.begin(), next.end(), [&](const auto& n) { return n.nai == p.nai; });
         if (kept) continue;
         Sub* s = find(p.nai);
         if (!s) continue;
@@ -178,7 +178,9 @@ int apply_configured(const std::vector<config::SubscriberConfig>& prev,
 
 using namespace detail;
 
-uint32_t now_s() { return uint32_t(rte_get_tsc_cycles() / g_hot.tsc_hz); }
+uint32_t now_s() {
+    return uint32_t(rte_get_tsc_cycles() / g_hot.tsc_hz);
+}
 
 int apply_profile(const std::string& nai, const std::string& profile, uint32_t session_timeout_s,
                   std::string& msg) {
@@ -209,10 +211,10 @@ int apply_profile(const std::string& nai, const std::string& profile, uint32_t s
     s.deadline_s = session_timeout_s ? now_s() + session_timeout_s : 0;
     s.acct_id = new_acct_id();
     sync(nai, s);
-    msg = fmt::format("{}: hotlined with profile {}{}{}", nai, profile,
-                      session_timeout_s ? fmt::format(", session ends in {} s", session_timeout_s)
-                                        : "",
-                      active ? "" : " (applies when its binding appears)");
+    msg = fmt::format(
+        "{}: hotlined with profile {}{}{}", nai, profile,
+        session_timeout_s ? fmt::format(", session ends in {} s", session_timeout_s) : "",
+        active ? "" : " (applies when its binding appears)");
     return 0;
 }
 

@@ -27,8 +27,8 @@ struct Sub {
     std::set<uint32_t> bound;        // home addresses from bindings
     std::set<uint32_t> manual;       // from the config or the console
     bool from_config = false;
-    bool new_session = false;        // hotlined while it had no binding
-    uint16_t applied = 0;            // profile id last written to the worker table
+    bool new_session = false;  // hotlined while it had no binding
+    uint16_t applied = 0;      // profile id last written to the worker table
 };
 
 struct Counters {

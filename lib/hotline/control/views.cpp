@@ -12,10 +12,14 @@ namespace {
 
 const char* type_word(config::HotlineRuleType t) {
     switch (t) {
-        case config::HotlineRuleType::kHttpPass: return "HTTPPass";
-        case config::HotlineRuleType::kHttpRedirect: return "HTTPRedir";
-        case config::HotlineRuleType::kIpRedirect: return "IPRedir";
-        case config::HotlineRuleType::kFilter: return "IPFilter";
+        case config::HotlineRuleType::kHttpPass:
+            return "HTTPPass";
+        case config::HotlineRuleType::kHttpRedirect:
+            return "HTTPRedir";
+        case config::HotlineRuleType::kIpRedirect:
+            return "IPRedir";
+        case config::HotlineRuleType::kFilter:
+            return "IPFilter";
     }
     return "?";
 }
@@ -28,8 +32,13 @@ uint64_t profile_counter(uint16_t id, ProfileCounter c) {
 }
 
 ProfileView view_of(const ProfileRt& p) {
-    ProfileView v{p.name, p.non_hotline, 0, {}, profile_counter(p.id, kPcPassed),
-                  profile_counter(p.id, kPcFiltered), profile_counter(p.id, kPcIpRedirected),
+    ProfileView v{p.name,
+                  p.non_hotline,
+                  0,
+                  {},
+                  profile_counter(p.id, kPcPassed),
+                  profile_counter(p.id, kPcFiltered),
+                  profile_counter(p.id, kPcIpRedirected),
                   profile_counter(p.id, kPcHttp)};
     for (const auto& [nai, s] : g_subs)
         if (s.applied == p.id) v.users++;
@@ -107,7 +116,9 @@ Summary summary() {
     return s;
 }
 
-nat::Summary nat_summary() { return g_hot.nat.summary(); }
+nat::Summary nat_summary() {
+    return g_hot.nat.summary();
+}
 
 std::vector<nat::View> nat_views(uint32_t start, uint32_t max) {
     return g_hot.nat.views(now_s(), start, max);
@@ -123,6 +134,8 @@ uint32_t realm_capability(const std::string& nai) {
     return it == g_realm_caps.end() ? 0 : it->second;
 }
 
-bool running() { return g_hot.subs != nullptr; }
+bool running() {
+    return g_hot.subs != nullptr;
+}
 
 }  // namespace haslb::hotline

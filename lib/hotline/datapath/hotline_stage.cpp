@@ -74,8 +74,8 @@ void rewrite(rte_mbuf* m, PacketMeta* pm, bool dst, uint32_t addr, uint16_t port
     auto* ip = net::at<rte_ipv4_hdr>(m, pm->l2_len);
     const uint32_t old_addr = dst ? pm->dst_ip : pm->src_ip;
     (dst ? ip->dst_addr : ip->src_addr) = rte_cpu_to_be_32(addr);
-    ip->hdr_checksum = rte_cpu_to_be_16(
-        net::csum_update32(rte_be_to_cpu_16(ip->hdr_checksum), old_addr, addr));
+    ip->hdr_checksum =
+        rte_cpu_to_be_16(net::csum_update32(rte_be_to_cpu_16(ip->hdr_checksum), old_addr, addr));
     (dst ? pm->dst_ip : pm->src_ip) = addr;
     if (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) return;
     // Offsets inside the L4 header (the headers are packed: no pointers to members).
@@ -256,8 +256,8 @@ void hotline_stage(Burst& b, core::StageCtx& ctx) {
             if (dir == 1 && policy_of(pos[2 * k]) != kNoProfile) continue;  // upstream decided
             const PacketMeta* pm = core::meta(b.pkts[i]);
             const bool ports = pm->l4_proto == IPPROTO_TCP || pm->l4_proto == IPPROTO_UDP;
-            ak[na] = make_key(prof, pm->l4_proto, pm->src_ip, pm->dst_ip,
-                              ports ? l4[k].sport : 0, ports ? l4[k].dport : 0);
+            ak[na] = make_key(prof, pm->l4_proto, pm->src_ip, pm->dst_ip, ports ? l4[k].sport : 0,
+                              ports ? l4[k].dport : 0);
             akp[na] = &ak[na];
             ak_prof[na] = prof;
             ak_of[na++] = uint16_t(k);

@@ -94,6 +94,8 @@ __attribute__((constructor)) void register_mobile_cli() {
 
 }  // namespace
 
-void register_traffic_section(std::string (*fn)()) { sections().push_back(fn); }
+void register_traffic_section(std::string (*fn)()) {
+    sections().push_back(fn);
+}
 
 }  // namespace haslb::slb

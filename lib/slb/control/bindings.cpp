@@ -88,7 +88,9 @@ void binding_update(const Event& e) {
 
 }  // namespace detail
 
-void set_binding_observer(BindingObserver fn) { g_observer.store(fn); }
+void set_binding_observer(BindingObserver fn) {
+    g_observer.store(fn);
+}
 
 unsigned expire_bindings(uint64_t now_s) {
     std::vector<std::pair<std::string, uint32_t>> gone;
