@@ -12,6 +12,7 @@
 
 #include <algorithm>
 
+#include "core/lf_hash.hpp"
 #include "core/rcu.hpp"
 #include "core/reload.hpp"
 #include "hotline/control/model.hpp"
@@ -115,35 +116,18 @@ int hotline_init(const config::Config& cfg, std::string& err) {
     g_hot.nb_lcores = rte_lcore_count();
     g_hot.counters = static_cast<decltype(g_hot.counters)>(rte_zmalloc(
         "haslb_hotline_counters", sizeof(*g_hot.counters) * g_hot.nb_lcores, RTE_CACHE_LINE_SIZE));
-    rte_hash_parameters p{};
-    p.name = "haslb_hotline_subs";
-    p.entries = h.max_subscribers;
-    p.key_len = sizeof(uint32_t);
-    p.hash_func = rte_hash_crc;
-    p.socket_id = SOCKET_ID_ANY;
-    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;  // one writer: the control lcore
-    g_hot.subs = rte_hash_create(&p);
-    if (!g_hot.counters || !g_hot.subs) {
-        err = fmt::format("cannot create the home address table ({} entries): {}",
-                          h.max_subscribers, rte_strerror(rte_errno));
+    if (!g_hot.counters) {
+        err = "cannot allocate the hotline counters";
         return -ENOMEM;
     }
-    if (core::g_qsbr) {
-        rte_hash_rcu_config rc{};
-        rc.v = core::g_qsbr;
-        rc.mode = RTE_HASH_QSBR_MODE_DQ;
-        if (rte_hash_rcu_qsbr_add(g_hot.subs, &rc) != 0) {
-            err = fmt::format("rte_hash_rcu_qsbr_add(home addresses): {}", rte_strerror(rte_errno));
-            return -EINVAL;
-        }
-    }
-    const size_t slots = size_t(rte_hash_max_key_id(g_hot.subs)) + 1;
-    g_hot.policy = static_cast<Policy*>(
-        rte_zmalloc("haslb_hotline_policy", sizeof(Policy) * slots, RTE_CACHE_LINE_SIZE));
-    if (!g_hot.policy) {
-        err = "cannot allocate the subscriber policy array";
-        return -ENOMEM;
-    }
+    // One writer (the control lcore); workers read without locks.
+    core::LfHash t;
+    if (int rc = core::lf_hash_create(t, "haslb_hotline_subs", "home address table",
+                                      h.max_subscribers, sizeof(uint32_t), sizeof(Policy), 0,
+                                      core::g_qsbr, err))
+        return rc;
+    g_hot.subs = t.hash;
+    g_hot.policy = static_cast<Policy*>(t.entries);
     if (int rc = g_hot.nat.create("haslb_nat", h.nat.max_translations, core::g_qsbr, err))
         return rc;
     g_hot.nat.set_timeouts(h.nat);

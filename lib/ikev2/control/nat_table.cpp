@@ -9,6 +9,7 @@
 #include <rte_malloc.h>
 
 #include "core/counters.hpp"
+#include "core/lf_hash.hpp"
 #include "core/rcu.hpp"
 #include "ikev2/control/model.hpp"
 
@@ -16,36 +17,14 @@ namespace haslb::ikev2 {
 namespace detail {
 
 int nat_init(uint32_t entries, std::string& err) {
-    rte_hash_parameters p{};
-    p.name = "haslb_cluster_nat";
-    p.entries = entries;
-    p.key_len = sizeof(NatKey);
-    p.hash_func = rte_hash_crc;
-    p.socket_id = SOCKET_ID_ANY;
-    // Workers add concurrently; everybody reads without locks.
-    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD;
-    g_cluster.nat = rte_hash_create(&p);
-    if (!g_cluster.nat) {
-        err = fmt::format("cannot create the cluster NAT table ({} entries): {}", entries,
-                          rte_strerror(rte_errno));
-        return -ENOMEM;
-    }
-    if (core::g_qsbr) {
-        rte_hash_rcu_config rc{};
-        rc.v = core::g_qsbr;
-        rc.mode = RTE_HASH_QSBR_MODE_DQ;
-        if (rte_hash_rcu_qsbr_add(g_cluster.nat, &rc) != 0) {
-            err = fmt::format("rte_hash_rcu_qsbr_add(cluster nat): {}", rte_strerror(rte_errno));
-            return -EINVAL;
-        }
-    }
-    const size_t slots = size_t(rte_hash_max_key_id(g_cluster.nat)) + 1;
-    g_cluster.nat_entries = static_cast<NatEntry*>(
-        rte_zmalloc("haslb_cluster_nat_e", sizeof(NatEntry) * slots, RTE_CACHE_LINE_SIZE));
-    if (!g_cluster.nat_entries) {
-        err = fmt::format("cannot allocate {} cluster NAT entries", slots);
-        return -ENOMEM;
-    }
+    // Workers add concurrently (MULTI_WRITER_ADD); everybody reads without locks.
+    core::LfHash t;
+    if (int rc = core::lf_hash_create(t, "haslb_cluster_nat", "cluster NAT table", entries,
+                                      sizeof(NatKey), sizeof(NatEntry),
+                                      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD, core::g_qsbr, err))
+        return rc;
+    g_cluster.nat = t.hash;
+    g_cluster.nat_entries = static_cast<NatEntry*>(t.entries);
     return 0;
 }
 

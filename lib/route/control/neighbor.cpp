@@ -11,6 +11,7 @@
 
 #include "core/control.hpp"
 #include "core/dataplane.hpp"
+#include "core/lf_hash.hpp"
 #include "net/l2.hpp"
 
 namespace haslb::route {
@@ -106,37 +107,14 @@ const char* neigh_state_name(NeighState s) {
 
 int neigh_init(const config::NeighborConfig& cfg, rte_rcu_qsbr* qsbr, std::string& err) {
     g_cfg = cfg;
-    rte_hash_parameters p{};
-    p.name = "haslb_neigh";
-    p.entries = std::max<uint32_t>(cfg.max_entries, 64);
-    p.key_len = sizeof(uint32_t);
-    p.hash_func = rte_hash_crc;
-    p.socket_id = SOCKET_ID_ANY;
-    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
-    g_neigh.h = rte_hash_create(&p);
-    if (!g_neigh.h) {
-        err = std::string("rte_hash_create(neighbours): ") + rte_strerror(rte_errno);
-        return -ENOMEM;
-    }
-    if (qsbr) {
-        rte_hash_rcu_config rc{};
-        rc.v = qsbr;
-        rc.mode = RTE_HASH_QSBR_MODE_DQ;
-        if (rte_hash_rcu_qsbr_add(g_neigh.h, &rc) != 0) {
-            err = std::string("rte_hash_rcu_qsbr_add(neighbours): ") + rte_strerror(rte_errno);
-            neigh_fini();
-            return -EINVAL;
-        }
-    }
-    // rte_hash may hand out positions up to its internal capacity.
-    const uint32_t slots = rte_hash_max_key_id(g_neigh.h) + 1;
-    g_neigh.e = static_cast<NeighEntry*>(
-        rte_zmalloc("haslb_neigh_entries", sizeof(NeighEntry) * slots, RTE_CACHE_LINE_SIZE));
-    if (!g_neigh.e) {
-        err = "cannot allocate neighbour entries";
-        neigh_fini();
-        return -ENOMEM;
-    }
+    core::LfHash t;
+    if (int rc = core::lf_hash_create(t, "haslb_neigh", "neighbour table",
+                                      std::max<uint32_t>(cfg.max_entries, 64), sizeof(uint32_t),
+                                      sizeof(NeighEntry), 0, qsbr, err))
+        return rc;
+    g_neigh.h = t.hash;
+    g_neigh.e = static_cast<NeighEntry*>(t.entries);
+    const uint32_t slots = t.slots;
     g_ctl.assign(slots, NeighCtl{});
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "core/counters.hpp"
+#include "core/lf_hash.hpp"
 #include "core/rcu.hpp"
 #include "slb/control/model.hpp"
 
@@ -19,36 +20,14 @@ namespace haslb::slb {
 namespace detail {
 
 int sessions_init(uint32_t max_sessions, std::string& err) {
-    rte_hash_parameters p{};
-    p.name = "haslb_slb_sessions";
-    p.entries = max_sessions;
-    p.key_len = sizeof(SessKey);
-    p.hash_func = rte_hash_crc;
-    p.socket_id = SOCKET_ID_ANY;
-    // Workers add concurrently; everybody reads without locks.
-    p.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD;
-    g_slb.sessions = rte_hash_create(&p);
-    if (!g_slb.sessions) {
-        err = fmt::format("cannot create the session table ({} entries): {}", max_sessions,
-                          rte_strerror(rte_errno));
-        return -ENOMEM;
-    }
-    if (core::g_qsbr) {
-        rte_hash_rcu_config rc{};
-        rc.v = core::g_qsbr;
-        rc.mode = RTE_HASH_QSBR_MODE_DQ;
-        if (rte_hash_rcu_qsbr_add(g_slb.sessions, &rc) != 0) {
-            err = fmt::format("rte_hash_rcu_qsbr_add(sessions): {}", rte_strerror(rte_errno));
-            return -EINVAL;
-        }
-    }
-    const size_t slots = size_t(rte_hash_max_key_id(g_slb.sessions)) + 1;
-    g_slb.entries = static_cast<Session*>(
-        rte_zmalloc("haslb_slb_entries", sizeof(Session) * slots, RTE_CACHE_LINE_SIZE));
-    if (!g_slb.entries) {
-        err = fmt::format("cannot allocate {} session entries", slots);
-        return -ENOMEM;
-    }
+    // Workers add concurrently (MULTI_WRITER_ADD); everybody reads without locks.
+    core::LfHash t;
+    if (int rc = core::lf_hash_create(t, "haslb_slb_sessions", "session table", max_sessions,
+                                      sizeof(SessKey), sizeof(Session),
+                                      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD, core::g_qsbr, err))
+        return rc;
+    g_slb.sessions = t.hash;
+    g_slb.entries = static_cast<Session*>(t.entries);
     return 0;
 }
 
