@@ -48,20 +48,6 @@ void check_rules(Ctx& ctx, const std::string& owner, const std::vector<HotlineRu
                 fmt::format("ACL \"{}\" is not defined in acls{}", r.acl, hint(r.acl, names)));
 }
 
-// Why `a` cannot be a host behind a port: a port's own address, or its
-// subnet's network or broadcast address. "" if it can.
-std::string port_conflict(const Config& cfg, uint32_t a) {
-    for (const PortConfig& p : cfg.ports) {
-        if (p.address.addr == a) return fmt::format("the address of port \"{}\"", p.name);
-        if (contains(p.address, a) && p.address.len < 31 &&
-            (a == network_of(p.address) || a == broadcast_of(p.address)))
-            return fmt::format("the {} address of port \"{}\"'s subnet {}",
-                               a == network_of(p.address) ? "network" : "broadcast", p.name,
-                               format_prefix({network_of(p.address), p.address.len}));
-    }
-    return "";
-}
-
 void check_redirects(Ctx& ctx, const Config& cfg, const std::string& owner,
                      const std::vector<HotlineRuleConfig>& rules) {
     for (const HotlineRuleConfig* rp : as_written(rules)) {

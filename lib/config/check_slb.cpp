@@ -99,10 +99,11 @@ void check_vservers(Ctx& ctx, const SlbConfig& slb) {
     }
 }
 
-// Why `a` cannot be a host behind a port: it is a port's own address, or its
-// subnet's network or broadcast address. "" if it can.
+}  // namespace
+
 std::string port_conflict(const Config& cfg, uint32_t a) {
     for (const PortConfig& p : cfg.ports) {
+        if (p.address.addr == 0) continue;  // did not parse
         if (p.address.addr == a) return fmt::format("the address of port \"{}\"", p.name);
         if (contains(p.address, a) && p.address.len < 31 &&
             (a == network_of(p.address) || a == broadcast_of(p.address)))
@@ -112,8 +113,6 @@ std::string port_conflict(const Config& cfg, uint32_t a) {
     }
     return "";
 }
-
-}  // namespace
 
 void check_slb(Ctx& ctx, const Config& cfg) {
     check_farms(ctx, cfg.slb);

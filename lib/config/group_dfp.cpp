@@ -45,21 +45,6 @@ void get_password(Ctx& ctx, const lc::Setting& g, std::string& out) {
     out = s;
 }
 
-// Why `a` cannot be an agent: a port's own address, or its subnet's network
-// or broadcast address. "" if it can.
-std::string port_conflict(const Config& cfg, uint32_t a) {
-    for (const PortConfig& p : cfg.ports) {
-        if (p.address.addr == 0) continue;  // did not parse
-        if (p.address.addr == a) return fmt::format("the address of port \"{}\"", p.name);
-        if (contains(p.address, a) && p.address.len < 31 &&
-            (a == network_of(p.address) || a == broadcast_of(p.address)))
-            return fmt::format("the {} address of port \"{}\"'s subnet {}",
-                               a == network_of(p.address) ? "network" : "broadcast", p.name,
-                               format_prefix({network_of(p.address), p.address.len}));
-    }
-    return "";
-}
-
 // The agent's address: a unicast host, not one of haslb's port addresses.
 // It need not be a real's: an agent may speak for several reals.
 void get_address(Ctx& ctx, const lc::Setting& g, const Config& cfg, uint32_t& out) {

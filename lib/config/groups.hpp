@@ -66,14 +66,14 @@ void check_pci(Ctx& ctx, const Config& cfg);
 void check_routes(Ctx& ctx, const Config& cfg);
 void check_resources(Ctx& ctx, const Config& cfg);
 void check_console(Ctx& ctx, const Config& cfg);
-void check_slb(Ctx& ctx, const Config& cfg);            // check_slb.cpp
-void check_slb_ports(Ctx& ctx, const Config& cfg);      // check_slb.cpp
-void check_hotline(Ctx& ctx, const Config& cfg);        // check_hotline.cpp
-void check_hotline_ports(Ctx& ctx, const Config& cfg);  // check_hotline.cpp
-void check_slb(Ctx& ctx, const Config& cfg);        // check_slb.cpp
-void check_slb_ports(Ctx& ctx, const Config& cfg);  // check_slb.cpp
+void check_slb(Ctx& ctx, const Config& cfg);                          // check_slb.cpp
+void check_slb_ports(Ctx& ctx, const Config& cfg);                    // check_slb.cpp
+void check_hotline(Ctx& ctx, const Config& cfg);                      // check_hotline.cpp
+void check_hotline_ports(Ctx& ctx, const Config& cfg);                // check_hotline.cpp
+void check_slb(Ctx& ctx, const Config& cfg);                          // check_slb.cpp
+void check_slb_ports(Ctx& ctx, const Config& cfg);                    // check_slb.cpp
 void parse_cluster(Ctx& ctx, const lc::Setting& group, Config& out);  // group_cluster.cpp
-void check_cluster(Ctx& ctx, const Config& cfg);                       // check_cluster.cpp
+void check_cluster(Ctx& ctx, const Config& cfg);                      // check_cluster.cpp
 
 // Helpers shared by the parsers and checks.
 
@@ -101,6 +101,12 @@ inline uint32_t broadcast_of(const Ipv4Prefix& p) {
 inline bool contains(const Ipv4Prefix& p, uint32_t a) {
     return (a & prefix_mask(p.len)) == network_of(p);
 }
+// Why `a` cannot be a host behind a port (a real, VIP, agent, home or
+// redirect address): a port's own address, or its subnet's network or
+// broadcast address. "" if it can. Ports whose address did not parse are
+// skipped. check_slb.cpp.
+std::string port_conflict(const Config& cfg, uint32_t a);
+
 // Why `a` cannot be a host address (0/8, 127/8, multicast, class E,
 // limited broadcast), or "" if it can.
 std::string_view not_unicast_reason(uint32_t a);
