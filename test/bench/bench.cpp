@@ -37,6 +37,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -104,9 +105,12 @@ struct Path {
 
 struct Result {
     std::string path;
-    uint64_t packets = 0, cycles = 0;
+    uint64_t packets = 0;
+    uint64_t cycles = 0;      // thread CPU time in TSC cycles: what the path cost
+    uint64_t tsc_cycles = 0;  // elapsed TSC, including time the core ran something else
     int64_t instructions = -1;
     double ok = 0;  // fraction of packets with the expected verdict and counter
+    double on_cpu = 0;  // thread CPU time / elapsed: below 1 the core was shared
     std::string note;
 };
 
@@ -128,6 +132,12 @@ uint64_t heap_allocated() {
             total += st.heap_allocsz_bytes;
     }
     return total;
+}
+
+uint64_t thread_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
 std::string ipstr(uint32_t a) {
@@ -265,6 +275,7 @@ public:
         const uint8_t* tdata = p.t.data.data();
         const uint32_t stride = p.t.stride;
         if (measure) insn_.start();
+        const uint64_t cpu0 = thread_ns();
         const uint64_t t0 = rte_rdtsc_precise();
         for (uint64_t k = 0; k < bursts; k++) {
             const uint16_t n = rte_eth_rx_burst(in_id, 0, b.pkts, core::kBurst);
@@ -322,7 +333,10 @@ public:
                 rte_ring_sp_enqueue_burst(rx_ring, reinterpret_cast<void**>(back), nback, nullptr);
             res.packets += n;
         }
-        res.cycles = rte_rdtsc_precise() - t0;
+        res.tsc_cycles = rte_rdtsc_precise() - t0;
+        // The machine is shared: cycles are counted while this thread ran.
+        res.cycles = uint64_t(double(thread_ns() - cpu0) * 1e-9 * double(rte_get_tsc_hz()));
+        res.on_cpu = double(res.cycles) / double(std::max<uint64_t>(1, res.tsc_cycles));
         if (measure) res.instructions = insn_.stop();
         const uint64_t grew = counter(p) - stat0;
         const uint64_t good = pipeline ? std::min(expected, grew) : expected;
@@ -370,7 +384,8 @@ uint64_t bursts_for(double seconds, double est_cycles_per_pkt) {
 Result measure(Bench& bench, const Path& p, const Options& o) {
     uint32_t cursor = 0;
     // Warm-up (caches, branch predictors, hash buckets), then three runs:
-    // the median of cycles is reported.
+    // the fastest is reported. On a shared machine a slower run is one in
+    // which something else took the core (on_cpu says how much).
     const Result w = bench.run(p, bursts_for(o.seconds / 4, 200), cursor, false);
     const double est = double(w.cycles) / double(std::max<uint64_t>(1, w.packets));
     const uint64_t bursts = bursts_for(o.seconds, std::max(est, 20.0));
@@ -381,7 +396,7 @@ Result measure(Bench& bench, const Path& p, const Options& o) {
     }
     std::sort(rs.begin(), rs.end(),
               [](const Result& a, const Result& b) { return a.cycles < b.cycles; });
-    Result m = rs[1];
+    Result m = rs[0];
     m.ok = std::min({rs[0].ok, rs[1].ok, rs[2].ok, w.ok});
     return m;
 }
@@ -696,8 +711,8 @@ int main(int argc, char** argv) {
             fmt::print(
                 "size {}: bytes/entry subscriber {:.0f}, session {:.0f}, translation {:.0f}\n", n,
                 sr.subs_bytes, sr.sess_bytes, sr.nat_bytes);
-            fmt::print("{:<10} {:>10} {:>8} {:>10} {:>6}  {}\n", "path", "cyc/pkt", "Mpps",
-                       "insn/pkt", "ok", "note");
+            fmt::print("{:<10} {:>10} {:>8} {:>10} {:>6} {:>6}  {}\n", "path", "cyc/pkt", "Mpps",
+                       "insn/pkt", "ok", "on-cpu", "note");
         }
         for (const char* name : kPathOrder)
             for (const Result& r : sr.results) {
@@ -708,8 +723,9 @@ int main(int argc, char** argv) {
                         ? fmt::format("{:.0f}", double(r.instructions) / double(r.packets))
                         : "-";
                 if (!o.quiet)
-                    fmt::print("{:<10} {:>10.1f} {:>8.2f} {:>10} {:>5.1f}%  {}\n", r.path, cpp,
-                               cpp > 0 ? hz / cpp / 1e6 : 0.0, ins, 100 * r.ok, r.note);
+                    fmt::print("{:<10} {:>10.1f} {:>8.2f} {:>10} {:>5.1f}% {:>5.0f}%  {}\n", r.path,
+                               cpp, cpp > 0 ? hz / cpp / 1e6 : 0.0, ins, 100 * r.ok,
+                               100 * r.on_cpu, r.note);
                 if (r.packets && r.ok < 0.999) {
                     fmt::print(stderr,
                                "haslb-bench: {} at size {}: only {:.1f}% of packets "
@@ -747,14 +763,15 @@ int main(int argc, char** argv) {
                     const double cpp = r.packets ? double(r.cycles) / double(r.packets) : 0;
                     fmt::print(f,
                                "{}   {{\"path\": \"{}\", \"packets\": {}, \"cycles_per_packet\": "
-                               "{:.2f}, \"mpps\": {:.3f}, \"instructions_per_packet\": {}, "
-                               "\"ok\": {:.4f}, \"note\": \"{}\"}}",
+                               "{:.2f}, \"tsc_cycles_per_packet\": {:.2f}, \"mpps\": {:.3f}, \"instructions_per_packet\": {}, "
+                               "\"ok\": {:.4f}, \"on_cpu\": {:.3f}, \"note\": \"{}\"}}",
                                first ? "" : ",\n", r.path, r.packets, cpp,
+                               r.packets ? double(r.tsc_cycles) / double(r.packets) : 0.0,
                                cpp > 0 ? hz / cpp / 1e6 : 0.0,
                                r.instructions >= 0 && r.packets
                                    ? fmt::format("{:.1f}", double(r.instructions) / r.packets)
                                    : "null",
-                               r.ok, r.note);
+                               r.ok, r.on_cpu, r.note);
                     first = false;
                 }
             fmt::print(f, "\n  ]}}{}\n", s + 1 < all.size() ? "," : "");
