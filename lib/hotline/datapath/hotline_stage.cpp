@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "core/datapath/crc_lookup.hpp"
 #include "core/pipeline.hpp"
 #include "hotline/dp.hpp"
 #include "hotline/nat_detail.hpp"
@@ -258,7 +259,7 @@ void hotline_stage(Burst& b, core::StageCtx& ctx) {
         idx[n++] = i;
     }
     if (!n) return;
-    rte_hash_lookup_bulk(g_hot.subs, keys, 2 * n, pos);
+    core::crc_lookup_bulk(g_hot.subs, keys, sizeof(uint32_t), 2 * n, pos);
 
     // 2. Downstream: reverse translation, then "out" rules; collect upstream.
     nat::FlowKey rkey[core::kBurst];

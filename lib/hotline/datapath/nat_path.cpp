@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/datapath/crc_lookup.hpp"
 #include "hotline/nat.hpp"
 #include "hotline/nat_detail.hpp"
 
@@ -168,7 +169,7 @@ void Table::lookup_reverse(const FlowKey* const* keys, uint32_t n, Translation**
         kp[i] = &stored[i];
     }
     uint64_t hits = 0;
-    if (rte_hash_lookup_bulk_data(hash_, kp, n, &hits, data) < 0) hits = 0;
+    if (core::crc_lookup_bulk_data(hash_, kp, sizeof(FlowKey), n, &hits, data) < 0) hits = 0;
     for (uint32_t i = 0; i < n; i++) {
         out[i] = nullptr;
         if (!(hits & (1ull << i))) continue;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "core/datapath/crc_lookup.hpp"
 #include "core/pipeline.hpp"
 #include "net/headers.hpp"
 #include "slb/slb.hpp"
@@ -162,7 +163,7 @@ void slb_stage(Burst& b, core::StageCtx& ctx) {
         kp[nk] = &keys[nk];
         nk++;
     }
-    if (nk) rte_hash_lookup_bulk(g_slb.sessions, kp, nk, pos);
+    core::crc_lookup_bulk(g_slb.sessions, kp, sizeof(SessKey), nk, pos);
     // The entries of the whole burst at once: the decisions below read each
     // one's first line (state, real, Identification and the start of the
     // NAI) and compare the NAI, so with a table larger than the cache every
