@@ -16,6 +16,7 @@
 // filter rules, per profile.
 #include <rte_hash.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
@@ -260,6 +261,10 @@ void hotline_stage(Burst& b, core::StageCtx& ctx) {
     }
     if (!n) return;
     core::crc_lookup_bulk(g_hot.subs, keys, sizeof(uint32_t), 2 * n, pos);
+    // The policy of every address found, before the loop below reads them
+    // one by one (an array of 8-byte entries as large as the table).
+    for (uint32_t k = 0; k < 2 * n; k++)
+        if (pos[k] >= 0) rte_prefetch0(&g_hot.policy[pos[k]]);
 
     // 2. Downstream: reverse translation, then "out" rules; collect upstream.
     nat::FlowKey rkey[core::kBurst];
