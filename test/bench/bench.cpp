@@ -109,7 +109,7 @@ struct Result {
     uint64_t cycles = 0;      // thread CPU time in TSC cycles: what the path cost
     uint64_t tsc_cycles = 0;  // elapsed TSC, including time the core ran something else
     int64_t instructions = -1;
-    double ok = 0;  // fraction of packets with the expected verdict and counter
+    double ok = 0;      // fraction of packets with the expected verdict and counter
     double on_cpu = 0;  // thread CPU time / elapsed: below 1 the core was shared
     std::string note;
 };
@@ -725,8 +725,8 @@ int main(int argc, char** argv) {
                         : "-";
                 if (!o.quiet)
                     fmt::print("{:<10} {:>10.1f} {:>8.2f} {:>10} {:>5.1f}% {:>5.0f}%  {}\n", r.path,
-                               cpp, cpp > 0 ? hz / cpp / 1e6 : 0.0, ins, 100 * r.ok,
-                               100 * r.on_cpu, r.note);
+                               cpp, cpp > 0 ? hz / cpp / 1e6 : 0.0, ins, 100 * r.ok, 100 * r.on_cpu,
+                               r.note);
                 if (r.packets && r.ok < 0.999) {
                     fmt::print(stderr,
                                "haslb-bench: {} at size {}: only {:.1f}% of packets "
@@ -764,7 +764,8 @@ int main(int argc, char** argv) {
                     const double cpp = r.packets ? double(r.cycles) / double(r.packets) : 0;
                     fmt::print(f,
                                "{}   {{\"path\": \"{}\", \"packets\": {}, \"cycles_per_packet\": "
-                               "{:.2f}, \"tsc_cycles_per_packet\": {:.2f}, \"mpps\": {:.3f}, \"instructions_per_packet\": {}, "
+                               "{:.2f}, \"tsc_cycles_per_packet\": {:.2f}, \"mpps\": {:.3f}, "
+                               "\"instructions_per_packet\": {}, "
                                "\"ok\": {:.4f}, \"on_cpu\": {:.3f}, \"note\": \"{}\"}}",
                                first ? "" : ",\n", r.path, r.packets, cpp,
                                r.packets ? double(r.tsc_cycles) / double(r.packets) : 0.0,

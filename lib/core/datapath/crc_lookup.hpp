@@ -35,13 +35,14 @@ inline void crc_lookup_bulk(const rte_hash* h, const void** keys, uint32_t key_l
 
 // hits / data as rte_hash_lookup_bulk_data(); returns the number of hits or
 // a negative errno.
-inline int crc_lookup_bulk_data(const rte_hash* h, const void** keys, uint32_t key_len,
-                                uint32_t n, uint64_t* hits, void** data) {
+inline int crc_lookup_bulk_data(const rte_hash* h, const void** keys, uint32_t key_len, uint32_t n,
+                                uint64_t* hits, void** data) {
     *hits = 0;
     if (!n) return 0;
     hash_sig_t sig[RTE_HASH_LOOKUP_BULK_MAX];
     for (uint32_t i = 0; i < n; i++) sig[i] = rte_hash_crc(keys[i], key_len, 0);
-    if (rte_hash_hash(h, keys[0]) != sig[0]) return rte_hash_lookup_bulk_data(h, keys, n, hits, data);
+    if (rte_hash_hash(h, keys[0]) != sig[0])
+        return rte_hash_lookup_bulk_data(h, keys, n, hits, data);
     return rte_hash_lookup_with_hash_bulk_data(h, keys, sig, n, hits, data);
 }
 

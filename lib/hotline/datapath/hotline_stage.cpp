@@ -177,8 +177,8 @@ void upstream_action(Burst& b, uint16_t i, const RuleTables& rt, uint32_t rule_i
                 // What upstream() does for an existing flow, without its
                 // dependent single-key lookup (the bulk one already found it).
                 g_hot.nat.downstream(hint, l4.tcp_flags, now);
-            } else if (g_hot.nat.upstream(k, r.redirect, new_port, profile, rule_idx,
-                                          l4.tcp_flags, now, &t) == nat::UpResult::kFull) {
+            } else if (g_hot.nat.upstream(k, r.redirect, new_port, profile, rule_idx, l4.tcp_flags,
+                                          now, &t) == nat::UpResult::kFull) {
                 core::drop(b, i, Drop::nat_table_full);
                 return;
             }
