@@ -178,7 +178,7 @@ def wait_telemetry(prefix, proc, limit):
     return False
 
 
-def stop(proc):
+def stop(proc, prefix):
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
         try:
@@ -186,6 +186,8 @@ def stop(proc):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    # EAL leaves its runtime directory (telemetry socket) behind.
+    shutil.rmtree(f"/var/run/dpdk/{prefix}", ignore_errors=True)
 
 
 def run_haslb(binary, workdir, mix, loaded, out, stat, warmup, seconds, pcaps):
@@ -219,7 +221,7 @@ def run_haslb(binary, workdir, mix, loaded, out, stat, warmup, seconds, pcaps):
                  if v - s0["drops"].get(k, 0)}
         res["drops"] = drops
     finally:
-        stop(proc)
+        stop(proc, prefix)
         log.close()
     return res
 
@@ -245,7 +247,7 @@ def run_testpmd(workdir, mix, pcap, warmup, seconds):
         res["rx_mpps"] = (b["ipackets"] - a["ipackets"]) / (t1 - t0) / 1e6
         res["tx_mpps"] = (b["opackets"] - a["opackets"]) / (t1 - t0) / 1e6
     finally:
-        stop(proc)
+        stop(proc, prefix)
         try:
             proc.stdin.close()
         except OSError:
