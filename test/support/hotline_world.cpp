@@ -49,7 +49,8 @@ void neighbour(uint16_t port, const std::string& ip, const std::string& m) {
 
 }  // namespace
 
-int setup_hotline(std::string& err, uint32_t max_translations, uint32_t fill) {
+int setup_hotline(std::string& err, uint32_t max_translations, uint32_t fill,
+                  uint32_t max_subscribers) {
     using T = config::HotlineRuleType;
     for (int last = 77; last <= 82; last++)
         neighbour(1, "198.51.100." + std::to_string(last),
@@ -90,7 +91,7 @@ int setup_hotline(std::string& err, uint32_t max_translations, uint32_t fill) {
                                sub("dave@example.com", "198.51.100.80", ""),
                                sub("erin@example.com", "198.51.100.81", "HTTP"),
                                sub("frank@example.com", "198.51.100.82", "OUTF")};
-    cfg.hotline.max_subscribers = 1024;
+    cfg.hotline.max_subscribers = max_subscribers;
     cfg.hotline.nat.max_translations = max_translations;
     if (int rc = hotline::hotline_init(cfg, err)) return rc;
     for (uint32_t i = 0; i < fill; i++) {

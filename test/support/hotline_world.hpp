@@ -31,6 +31,8 @@ namespace haslb::test {
 // hotline::hotline_fini(). `fill` pre-creates that many UDP translations of
 // alice (198.51.100.77:10000+i -> 203.0.113.10:53 redirected to
 // 203.0.113.20:53), so a table of `max_translations` can be made full.
-int setup_hotline(std::string& err, uint32_t max_translations = 1024, uint32_t fill = 0);
+// max_subscribers sizes the home-address table (the benchmark's 1K..10M).
+int setup_hotline(std::string& err, uint32_t max_translations = 1024, uint32_t fill = 0,
+                  uint32_t max_subscribers = 1024);
 
 }  // namespace haslb::test

@@ -54,11 +54,12 @@ int g_world_seq = 0;
 
 }  // namespace
 
-bool eal_up() {
+bool eal_up(unsigned mem_mb) {
     static int state = 0;  // 0 not tried, 1 up, -1 failed
     if (state) return state > 0;
     std::string prefix = "haslb-unit";  // one runtime dir, reused (no shared files)
-    std::vector<std::string> args{"haslb-test", "--no-huge", "-m", "256", "--no-pci", "--no-shconf",
+    std::vector<std::string> args{"haslb-test", "--no-huge", "-m", std::to_string(mem_mb),
+                                  "--no-pci", "--no-shconf",
                                   "-l", "0", "--log-level", "*:error",
                                   "--file-prefix", prefix, "--no-telemetry"};
     std::vector<char*> argv;

@@ -22,7 +22,9 @@
 namespace haslb::test {
 
 // Initialises EAL once per process (idempotent). Returns false on failure.
-bool eal_up();
+// mem_mb: EAL memory (-m) of the first call; later calls reuse what it got
+// (the benchmark asks for gigabytes before the first World).
+bool eal_up(unsigned mem_mb = 256);
 
 class World {
 public:
@@ -42,6 +44,11 @@ public:
     std::vector<std::vector<uint8_t>> control_sent(uint16_t p);
 
     static std::vector<uint8_t> bytes(const rte_mbuf* m);
+
+    // The rte_rings behind port p's ethdev: which 0 = RX queue 0, 1 = TX
+    // queue 0 (workers), 2 = TX queue 1 (control). For the benchmark, which
+    // recycles transmitted mbufs back into RX.
+    rte_ring* ring(uint16_t p, unsigned which) const { return rings_.at(size_t(p) * 3 + which); }
 
 private:
     bool ok_ = false;

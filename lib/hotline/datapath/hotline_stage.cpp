@@ -16,13 +16,17 @@
 // filter rules, per profile.
 #include <rte_hash.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
 #include <cstddef>
+#include <cstring>
 
+#include "core/datapath/crc_lookup.hpp"
 #include "core/pipeline.hpp"
 #include "hotline/dp.hpp"
+#include "hotline/nat_detail.hpp"
 #include "net/headers.hpp"
 
 namespace haslb::hotline {
@@ -114,8 +118,31 @@ uint16_t policy_of(int32_t pos) {
     return pos >= 0 ? g_hot.policy[pos].profile.load(std::memory_order_relaxed) : kNoProfile;
 }
 
+// The flow's translation found through its reverse key is the one
+// Table::upstream() would find through the forward key when it carries this
+// very forward key and target (a reverse key shared by two translations of
+// one socket belongs to the newer one: then the forward key decides, below).
+// SYN+ACK from the subscriber is left to upstream(): the refresh through
+// downstream() would count it as the server's SYN/ACK.
+bool hint_is_flow(const nat::Translation* t, const nat::FlowKey& k, uint32_t redirect,
+                  uint16_t port, uint8_t tcp_flags) {
+    constexpr uint8_t kSynAck = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG;
+    return t && memcmp(&t->fwd, &k, sizeof(k)) == 0 &&
+           nat::detail::same_target(*t, redirect, port) &&
+           !(k.proto == IPPROTO_TCP && (tcp_flags & kSynAck) == kSynAck);
+}
+
+// Destination port after an IP redirect rule: the rule's for TCP/UDP when it
+// names one, else unchanged.
+uint16_t redirect_port(const PacketMeta* pm, const Rule& r, const L4& l4) {
+    const bool tcp_udp = pm->l4_proto == IPPROTO_TCP || pm->l4_proto == IPPROTO_UDP;
+    return tcp_udp && r.port ? r.port : l4.dport;
+}
+
+// hint: the flow's translation if the burst's bulk reverse-key lookup found
+// it (redirect_hints), else nullptr.
 void upstream_action(Burst& b, uint16_t i, const RuleTables& rt, uint32_t rule_idx,
-                     uint16_t profile, const L4& l4, uint32_t now) {
+                     uint16_t profile, const L4& l4, uint32_t now, nat::Translation* hint) {
     rte_mbuf* m = b.pkts[i];
     PacketMeta* pm = core::meta(m);
     if (rule_idx == kNoRule) {
@@ -142,12 +169,16 @@ void upstream_action(Burst& b, uint16_t i, const RuleTables& rt, uint32_t rule_i
                 core::drop(b, i, Drop::hotline_l4_truncated);
                 return;
             }
-            const uint16_t new_port = tcp_udp && r.port ? r.port : l4.dport;
+            const uint16_t new_port = redirect_port(pm, r, l4);
             const nat::FlowKey k =
                 nat::flow_key(pm->l4_proto, pm->src_ip, pm->dst_ip, l4.sport, l4.dport);
             nat::Translation* t = nullptr;
-            if (g_hot.nat.upstream(k, r.redirect, new_port, profile, rule_idx, l4.tcp_flags, now,
-                                   &t) == nat::UpResult::kFull) {
+            if (hint_is_flow(hint, k, r.redirect, new_port, l4.tcp_flags)) {
+                // What upstream() does for an existing flow, without its
+                // dependent single-key lookup (the bulk one already found it).
+                g_hot.nat.downstream(hint, l4.tcp_flags, now);
+            } else if (g_hot.nat.upstream(k, r.redirect, new_port, profile, rule_idx, l4.tcp_flags,
+                                          now, &t) == nat::UpResult::kFull) {
                 core::drop(b, i, Drop::nat_table_full);
                 return;
             }
@@ -175,6 +206,38 @@ void upstream_action(Burst& b, uint16_t i, const RuleTables& rt, uint32_t rule_i
     }
 }
 
+// Packets the classification sent to an IP redirect rule: one bulk lookup
+// of their flows' reverse keys (the hash prefetches every bucket of the
+// burst), instead of one dependent forward lookup per packet in
+// Table::upstream(), which with a table larger than the cache waits for a
+// bucket, a key and an entry miss in turn. hint[j] = nullptr when not found
+// or not an IP redirect.
+void redirect_hints(const Burst& b, const RuleTables& rt, const uint32_t* res,
+                    const uint16_t* ak_of, const uint16_t* idx, const L4* l4, uint32_t na,
+                    nat::Translation** hint) {
+    nat::FlowKey rkey[core::kBurst];
+    const nat::FlowKey* rkp[core::kBurst];
+    uint16_t of[core::kBurst];
+    uint32_t nr = 0;
+    for (uint32_t j = 0; j < na; j++) {
+        hint[j] = nullptr;
+        if (res[j] == kNoRule || rt.rules[res[j]].action != Action::kIpRedirect) continue;
+        const L4& l = l4[ak_of[j]];
+        if (l.later_fragment) continue;
+        const PacketMeta* pm = core::meta(b.pkts[idx[ak_of[j]]]);
+        const Rule& r = rt.rules[res[j]];
+        const nat::FlowKey k =
+            nat::flow_key(pm->l4_proto, pm->src_ip, pm->dst_ip, l.sport, l.dport);
+        rkey[nr] = nat::reverse_key(k, r.redirect, redirect_port(pm, r, l));
+        rkp[nr] = &rkey[nr];
+        of[nr++] = uint16_t(j);
+    }
+    if (!nr) return;
+    nat::Translation* tr[core::kBurst];
+    g_hot.nat.lookup_reverse(rkp, nr, tr);
+    for (uint32_t x = 0; x < nr; x++) hint[of[x]] = tr[x];
+}
+
 void hotline_stage(Burst& b, core::StageCtx& ctx) {
     if (!g_hot.subs || g_hot.nb_addrs.load(std::memory_order_relaxed) == 0) return;
     const RuleTables* rt = g_hot.rules.load(std::memory_order_acquire);
@@ -197,7 +260,11 @@ void hotline_stage(Burst& b, core::StageCtx& ctx) {
         idx[n++] = i;
     }
     if (!n) return;
-    rte_hash_lookup_bulk(g_hot.subs, keys, 2 * n, pos);
+    core::crc_lookup_bulk(g_hot.subs, keys, sizeof(uint32_t), 2 * n, pos);
+    // The policy of every address found, before the loop below reads them
+    // one by one (an array of 8-byte entries as large as the table).
+    for (uint32_t k = 0; k < 2 * n; k++)
+        if (pos[k] >= 0) rte_prefetch0(&g_hot.policy[pos[k]]);
 
     // 2. Downstream: reverse translation, then "out" rules; collect upstream.
     nat::FlowKey rkey[core::kBurst];
@@ -265,11 +332,13 @@ void hotline_stage(Burst& b, core::StageCtx& ctx) {
         if (!na) continue;
         uint32_t res[core::kBurst];
         classify(*rt, config::Direction(dir), akp, na, res);
+        nat::Translation* hint[core::kBurst];
+        if (dir == 0) redirect_hints(b, *rt, res, ak_of, idx, l4, na, hint);
         for (uint32_t j = 0; j < na; j++) {
             const uint32_t k = ak_of[j];
             core::count_stat(dir == 0 ? Stat::hotline_upstream : Stat::hotline_downstream);
             if (dir == 0) {
-                upstream_action(b, idx[k], *rt, res[j], ak_prof[j], l4[k], now);
+                upstream_action(b, idx[k], *rt, res[j], ak_prof[j], l4[k], now, hint[j]);
             } else if (res[j] != kNoRule && rt->rules[res[j]].action == Action::kFilter) {
                 count_profile(ak_prof[j], kPcFiltered);
                 core::drop(b, idx[k], Drop::hotline_filtered);

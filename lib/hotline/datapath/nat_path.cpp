@@ -9,12 +9,31 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/datapath/crc_lookup.hpp"
 #include "hotline/nat.hpp"
 #include "hotline/nat_detail.hpp"
 
 namespace haslb::hotline::nat {
 
 using namespace detail;
+
+namespace {
+
+// The workers' refresh of a translation: detail::touch without its locked
+// add. `packets` is approximate by contract (nat.hpp); a lock-prefixed
+// fetch_add is a full barrier on x86, so the next packet's hash lookups could
+// not start before this packet's entry line had arrived, and every packet
+// paid the locked RMW on a line the other direction's lcore also writes.
+// With a plain load + store, increments of one flow on two lcores at the same
+// instant may lose a count; they never corrupt it.
+inline void refresh(Translation& t, uint8_t tcp_flags, uint32_t now_s, bool downstream) {
+    if (t.last_s.load(std::memory_order_relaxed) < now_s)
+        t.last_s.store(now_s, std::memory_order_relaxed);
+    t.packets.store(t.packets.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (t.fwd.proto == IPPROTO_TCP) track_tcp(t, tcp_flags, downstream);
+}
+
+}  // namespace
 
 UpResult Table::upstream(const FlowKey& key, uint32_t redirect, uint16_t redirect_port,
                          uint16_t profile, uint32_t rule, uint8_t tcp_flags, uint32_t now_s,
@@ -24,7 +43,7 @@ UpResult Table::upstream(const FlowKey& key, uint32_t redirect, uint16_t redirec
     if (rte_hash_lookup_with_hash_data(hash_, &key, sig, &data) >= 0) {
         Translation& t = entries_[slot_of(data)];
         if (t.valid.load(std::memory_order_acquire) && same_target(t, redirect, redirect_port)) {
-            touch(t, tcp_flags, now_s, false);
+            refresh(t, tcp_flags, now_s, false);
             *out = &t;
             return UpResult::kExisting;
         }
@@ -58,7 +77,7 @@ UpResult Table::upstream_locked(const FlowKey& key, hash_sig_t sig, uint32_t red
             }
         }
         if (res != UpResult::kFull) {
-            touch(t, tcp_flags, now_s, false);
+            refresh(t, tcp_flags, now_s, false);
             *out = &t;
         }
     } else {
@@ -150,7 +169,7 @@ void Table::lookup_reverse(const FlowKey* const* keys, uint32_t n, Translation**
         kp[i] = &stored[i];
     }
     uint64_t hits = 0;
-    if (rte_hash_lookup_bulk_data(hash_, kp, n, &hits, data) < 0) hits = 0;
+    if (core::crc_lookup_bulk_data(hash_, kp, sizeof(FlowKey), n, &hits, data) < 0) hits = 0;
     for (uint32_t i = 0; i < n; i++) {
         out[i] = nullptr;
         if (!(hits & (1ull << i))) continue;
@@ -162,7 +181,7 @@ void Table::lookup_reverse(const FlowKey* const* keys, uint32_t n, Translation**
 }
 
 void Table::downstream(Translation* t, uint8_t tcp_flags, uint32_t now_s) {
-    touch(*t, tcp_flags, now_s, true);
+    refresh(*t, tcp_flags, now_s, true);
 }
 
 }  // namespace haslb::hotline::nat

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Route stage: TTL, LPM, neighbour, L2 rewrite. Lookups are done in bulk for
-// the whole burst (one rte_lpm_lookup_bulk, one rte_hash_lookup_bulk).
+// the whole burst (one rte_lpm_lookup_bulk, one bulk neighbour hash lookup).
 #include <rte_hash.h>
 #include <rte_icmp.h>
 #include <rte_lpm.h>
 
+#include "core/datapath/crc_lookup.hpp"
 #include "core/pipeline.hpp"
 #include "net/headers.hpp"
 #include "net/l2.hpp"
@@ -80,7 +81,7 @@ void route_stage(Burst& b, core::StageCtx& ctx) {
 
     // 3. Neighbours for the burst.
     int32_t pos[core::kBurst];
-    rte_hash_lookup_bulk(g_neigh.h, keys, k, pos);
+    core::crc_lookup_bulk(g_neigh.h, keys, sizeof(uint32_t), k, pos);
     for (uint16_t j = 0; j < k; j++) {
         const uint16_t i = kidx[j];
         rte_mbuf* m = b.pkts[i];

@@ -7,10 +7,13 @@
 // only L2 (dispatched) or the IP destination and checksums (NAT) change.
 #include <rte_hash.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
+#include <cstddef>
 #include <cstring>
 
+#include "core/datapath/crc_lookup.hpp"
 #include "core/pipeline.hpp"
 #include "net/headers.hpp"
 #include "slb/slb.hpp"
@@ -150,15 +153,28 @@ void slb_stage(Burst& b, core::StageCtx& ctx) {
     SessKey keys[core::kBurst];
     const void* kp[core::kBurst];
     int32_t pos[core::kBurst];
+    uint16_t nai_len[core::kBurst];
     uint16_t nk = 0;
     for (uint16_t j = 0; j < nq; j++) {
         if (!q[j].msg.nai_len) continue;
+        nai_len[nk] = uint16_t(q[j].msg.nai_len);
         keys[nk] =
             SessKey{mip::nai_hash(q[j].payload + q[j].msg.nai_off, q[j].msg.nai_len), q[j].vs, 0};
         kp[nk] = &keys[nk];
         nk++;
     }
-    if (nk) rte_hash_lookup_bulk(g_slb.sessions, kp, nk, pos);
+    core::crc_lookup_bulk(g_slb.sessions, kp, sizeof(SessKey), nk, pos);
+    // The entries of the whole burst at once: the decisions below read each
+    // one's first line (state, real, Identification and the start of the
+    // NAI) and compare the NAI, so with a table larger than the cache every
+    // RRQ would otherwise wait for its own miss in turn.
+    for (uint16_t j = 0; j < nk; j++) {
+        if (pos[j] < 0) continue;
+        const char* e = reinterpret_cast<const char*>(&g_slb.entries[pos[j]]);
+        rte_prefetch0(e);
+        if (offsetof(Session, nai) + nai_len[j] > RTE_CACHE_LINE_SIZE)
+            rte_prefetch0(e + RTE_CACHE_LINE_SIZE);
+    }
 
     // 3. Decide per RRQ.
     uint16_t k = 0;
