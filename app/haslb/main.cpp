@@ -32,6 +32,7 @@
 #include "dfp/manager.hpp"
 #include "route/route.hpp"
 #include "hotline/hotline.hpp"
+#include "radius/radius.hpp"
 #include "slb/slb.hpp"
 
 namespace {
@@ -171,6 +172,11 @@ int run(const config::Config& cfg, const Args& args) {
     td.push([] { hotline::hotline_fini(); });
     if (int rc = dfp::manager_init(cfg, err)) return fail(rc);
     td.push([] { dfp::manager_fini(); });
+    if (int rc = radius::radius_init(cfg, err)) {
+        radius::radius_fini();
+        return fail(rc);
+    }
+    td.push([] { radius::radius_fini(); });
 
     std::vector<core::WorkerConf> wconf(nb_workers);
     unsigned w = 0, lcore;

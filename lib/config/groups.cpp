@@ -13,6 +13,7 @@ constexpr GroupSpec kGroups[] = {
     {"console", false, parse_console}, {"exception", false, parse_exception},
     {"slb", false, parse_slb},         {"acls", false, parse_acls},
     {"hotline", false, parse_hotline},
+    {"radius", false, parse_radius},
 };
 
 constexpr CrossCheck kCrossChecks[] = {
@@ -25,6 +26,7 @@ constexpr CrossCheck kCrossChecks[] = {
     {check_slb_ports, {"ports", "slb"}},
     {check_hotline, {"acls", "hotline"}},
     {check_hotline_ports, {"ports", "hotline"}},
+    {check_radius_ports, {"ports", "radius"}},
 };
 
 }  // namespace
