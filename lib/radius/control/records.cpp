@@ -83,7 +83,10 @@ std::vector<std::vector<uint8_t>> Recorder::on_change(const hotline::StateChange
             out.push_back(start(c, now_s));
         return out;
     }
-    if (c.old_active || open_.count(c.nai)) out.push_back(stop(c, now_s));
+    // An ended session (Session-Timeout) had its Stop already; its new
+    // Accounting-Session-Id was never started.
+    if ((c.old_active && c.old_state != "ended") || open_.count(c.nai))
+        out.push_back(stop(c, now_s));
     if (goes_on && c.reason != ChangeReason::kSessionTimeout &&
         c.reason != ChangeReason::kDisconnect)
         out.push_back(start(c, now_s));
