@@ -23,12 +23,13 @@ import pytest
 
 import test_hotline as hl
 from conftest import lab_prefix
-from lab import mip, wait_until
+from lab import mip, standard, wait_until
 
 AAA, ACCT = "203.0.113.30", "203.0.113.31"
 HASLB_CORE = "203.0.113.1"
 COA_SECRET, ACCT_SECRET = "coa-s3cret", "acct-s3cret"
 NAI, HOME, WWW = hl.NAI, hl.HOME, hl.WWW
+NAI2, HOME2 = hl.NAI2, hl.HOME2
 
 
 def radius_text(spool):
@@ -157,12 +158,12 @@ def rad(request):
         acct = lab.add_host("acct", "core", f"{ACCT}/25")
         state["radiusd"] = Radiusd(acct, lab.path("radiusd")).start()
 
+    text = mip.slb_text(natfarm=False, idle=300) + hl.CONFIG + radius_text(spool)
     try:
-        for hot in mip.start_slb_lab(lab_prefix(request.module),
-                                     mip.slb_text(natfarm=False, idle=300) + hl.CONFIG +
-                                     radius_text(spool), before_start=before):
+        for hot in mip.start_slb_lab(lab_prefix(request.module), text, before_start=before):
             hot.radiusd = state["radiusd"]
             hot.spool = spool
+            hot.text = text
             hot.lab.hosts["aaa"].wait_ping(HASLB_CORE)
             yield hot
             hot.radiusd.stop()
@@ -321,3 +322,40 @@ def test_disconnect_removes_the_subscriber(rad):
     assert recs[0]["3GPP2-Release-Indicator"] == "6"
     rc, out = radclient(rad, "disconnect", [f'User-Name = "{NAI}"'])
     assert rc == 1 and "Error-Cause = Session-Context-Not-Found" in out, out
+
+
+def test_new_session_coa_applies_when_the_binding_appears(rad):
+    n = len(rad.radiusd.records())
+    rc, out = coa(rad, 'Filter-Id = "BLOCKED"', "Attr-26.5535.122 = 0x4e53", user=NAI2)
+    assert rc == 0, out
+    assert "Kept CoAs (new sessions) 1 of 1024" in rad.console("show radius")
+    assert len(rad.radiusd.records()) == n  # no session yet, nothing to account
+    res = mip.register_nais(rad.pdsn, mip.VIP, [NAI2], home=HOME2)
+    assert res[0]["reply"] and res[0]["reply"]["code"] == 0, res
+    wait_until(lambda: f"Home Addr {HOME2}" in hl.user(rad, NAI2), 10, what="bob's binding")
+    text = hl.user(rad, NAI2)
+    assert "Profile BLOCKED" in text and "new session" in text, text
+    assert "Kept CoAs (new sessions) 0 of 1024" in rad.console("show radius")
+    assert radius_counters(rad)["pending_applied"] == 1
+    start = rad.radiusd.wait_records(n + 1)[n]
+    assert start["Acct-Status-Type"] == "Start" and start["User-Name"] == NAI2
+    assert start["Filter-Id"] == "BLOCKED" and start["Framed-IP-Address"] == HOME2
+    assert start["Attr-26.5535.122"] == "0x4e53"  # seed 004 new-session step 5
+
+
+def test_spooled_records_survive_a_haslb_restart(rad):
+    n = len(rad.radiusd.records())
+    rad.radiusd.stop()
+    assert coa(rad, 'Filter-Id = "Hot-Line Normal"', user=NAI2)[0] == 0
+    wait_until(lambda: rad.tele("/haslb/radius")["spool_depth"] == 2, 5, what="2 records spooled")
+    rad.haslb.stop(check=False)
+    assert len([f for f in os.listdir(rad.spool) if f.endswith(".acct")]) == 2
+    rad.haslb = standard.standard_haslb(rad.lab, extra=rad.text).start()
+    assert "2 accounting record(s) from the spool" in rad.haslb.stderr
+    assert rad.tele("/haslb/radius")["spool_depth"] == 2
+    rad.radiusd.start()
+    recs = rad.radiusd.wait_records(n + 2, timeout=30)[n:]
+    assert [r["Acct-Status-Type"] for r in recs] == ["Stop", "Start"], recs
+    assert recs[0]["Filter-Id"] == "BLOCKED" and recs[0]["User-Name"] == NAI2
+    assert recs[1]["Acct-Session-Id"] != recs[0]["Acct-Session-Id"]
+    wait_until(lambda: rad.tele("/haslb/radius")["spool_depth"] == 0, 10, what="empty spool")

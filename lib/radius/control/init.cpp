@@ -82,10 +82,9 @@ unsigned poll_cb(uint64_t) {
     if (now - g_last_expire_ms >= 1000) {
         g_last_expire_ms = now;
         dynauth_expire(now);
-        std::lock_guard<std::mutex> lk(g_mu);
-        g_status.pending = pending_count();
     }
     std::lock_guard<std::mutex> lk(g_mu);
+    g_status.pending = pending_count();
     g_status.spool_depth = g_acct.depth();
     for (size_t i = 0; i < g_status.servers.size(); i++)
         g_status.servers[i].active = g_acct.started() && i == g_acct.server();
