@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import tempfile
+import time
 
 import pytest
 
@@ -294,10 +295,14 @@ def test_accounting_outage_loses_nothing_and_keeps_order(rad):
 
 def test_session_timeout_ends_the_session_on_time(rad):
     n = len(rad.radiusd.records())
-    rc, out = coa(rad, 'Filter-Id = "IPREDIR"', "Session-Timeout = 2")
+    sent = time.monotonic()
+    rc, out = coa(rad, 'Filter-Id = "IPREDIR"', "Session-Timeout = 3")
     assert rc == 0, out
     assert redirected(rad)
-    wait_until(lambda: "session ended" in hl.user(rad), 8, what="Session-Timeout")
+    wait_until(lambda: "session ended" in hl.user(rad), 8, interval=0.2, what="Session-Timeout")
+    took = time.monotonic() - sent
+    # whole seconds of the data path's clock, checked 4 times a second
+    assert 2 <= took <= 5, f"the session ended {took:.1f} s after the CoA"
     rc, _ = hl.curl(rad, f"http://{WWW}/", timeout=3)
     assert rc != 0
     recs = rad.radiusd.wait_records(n + 3)[n:]
