@@ -364,3 +364,23 @@ def test_spooled_records_survive_a_haslb_restart(rad):
     assert recs[0]["Filter-Id"] == "BLOCKED" and recs[0]["User-Name"] == NAI2
     assert recs[1]["Acct-Session-Id"] != recs[0]["Acct-Session-Id"]
     wait_until(lambda: rad.tele("/haslb/radius")["spool_depth"] == 0, 10, what="empty spool")
+
+
+def test_reload_applies_new_radius_settings(rad):
+    path = rad.haslb.config_path
+    text = open(path).read()
+    assert "retransmit = 300;" in text
+    with open(path, "w") as f:
+        f.write(text.replace("retransmit = 300;", "retransmit = 300; release_indicator = 15;"))
+    out = rad.console("reload")
+    assert "radius restarted" in out and "reloaded" in out, out
+    assert "Release-Indicator 15" in rad.console("show radius")
+    # The restarted haslb of the previous test learns bob's binding anew.
+    res = mip.register_nais(rad.pdsn, mip.VIP, [NAI2], home=HOME2)
+    assert res[0]["reply"] and res[0]["reply"]["code"] == 0, res
+    wait_until(lambda: f"Home Addr {HOME2}" in hl.user(rad, NAI2), 10, what="bob's binding")
+    n = len(rad.radiusd.records())
+    assert coa(rad, 'Filter-Id = "BLOCKED"', user=NAI2)[0] == 0  # the server listens again
+    recs = rad.radiusd.wait_records(n + 2)[n:]
+    assert [r["Acct-Status-Type"] for r in recs] == ["Stop", "Start"], recs
+    assert recs[0]["3GPP2-Release-Indicator"] == "15"
