@@ -76,7 +76,8 @@ void check_signing(const Packet& p) {
     Packet r;
     check(parse(resp.data(), resp.size(), r) == Error::kOk, "response parses");
     check(response_auth_ok(r, p.auth, kSecret), "response authenticator");
-    if (ma != SIZE_MAX) check(message_auth_ok(r, kSecret, &p.auth), "response Message-Authenticator");
+    if (ma != SIZE_MAX)
+        check(message_auth_ok(r, kSecret, &p.auth), "response Message-Authenticator");
 }
 
 }  // namespace
