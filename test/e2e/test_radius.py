@@ -367,6 +367,15 @@ def test_spooled_records_survive_a_haslb_restart(rad):
 
 
 def test_reload_applies_new_radius_settings(rad):
+    # The restarted haslb of the previous test learns bob's binding anew.
+    res = mip.register_nais(rad.pdsn, mip.VIP, [NAI2], home=HOME2)
+    assert res[0]["reply"] and res[0]["reply"]["code"] == 0, res
+    wait_until(lambda: f"Home Addr {HOME2}" in hl.user(rad, NAI2), 10, what="bob's binding")
+    n = len(rad.radiusd.records())
+    assert coa(rad, 'Filter-Id = "BLOCKED"', user=NAI2)[0] == 0
+    blocked = rad.radiusd.wait_records(n + 2)[n + 1]
+    assert blocked["Acct-Status-Type"] == "Start" and blocked["Filter-Id"] == "BLOCKED"
+
     path = rad.haslb.config_path
     text = open(path).read()
     assert "retransmit = 300;" in text
@@ -375,12 +384,22 @@ def test_reload_applies_new_radius_settings(rad):
     out = rad.console("reload")
     assert "radius restarted" in out and "reloaded" in out, out
     assert "Release-Indicator 15" in rad.console("show radius")
-    # The restarted haslb of the previous test learns bob's binding anew.
+
+    # A session opened before the reload still gets its Stop when it ends.
+    res = mip.register_nais(rad.pdsn, mip.VIP, [NAI2], home=HOME2, lifetime=0)
+    assert res[0]["reply"] and res[0]["reply"]["code"] == 0, res
+    stop = rad.radiusd.wait_records(n + 3)[n + 2]
+    assert stop["Acct-Status-Type"] == "Stop" and stop["Acct-Terminate-Cause"] == "User-Request"
+    assert stop["Acct-Session-Id"] == blocked["Acct-Session-Id"]
+
+    # Still hotlined: its next session starts as such, with a new id; the
+    # server listens again and the next Stop has the new Release-Indicator.
     res = mip.register_nais(rad.pdsn, mip.VIP, [NAI2], home=HOME2)
     assert res[0]["reply"] and res[0]["reply"]["code"] == 0, res
-    wait_until(lambda: f"Home Addr {HOME2}" in hl.user(rad, NAI2), 10, what="bob's binding")
-    n = len(rad.radiusd.records())
-    assert coa(rad, 'Filter-Id = "BLOCKED"', user=NAI2)[0] == 0  # the server listens again
-    recs = rad.radiusd.wait_records(n + 2)[n:]
-    assert [r["Acct-Status-Type"] for r in recs] == ["Stop", "Start"], recs
-    assert recs[0]["3GPP2-Release-Indicator"] == "15"
+    assert coa(rad, 'Filter-Id = "Hot-Line Normal"', user=NAI2)[0] == 0
+    recs = rad.radiusd.wait_records(n + 6)[n + 3:]
+    assert [r["Acct-Status-Type"] for r in recs] == ["Start", "Stop", "Start"], recs
+    assert recs[0]["Filter-Id"] == "BLOCKED"
+    assert recs[0]["Acct-Session-Id"] != blocked["Acct-Session-Id"]
+    assert recs[1]["Acct-Session-Id"] == recs[0]["Acct-Session-Id"]
+    assert recs[1]["3GPP2-Release-Indicator"] == "15"

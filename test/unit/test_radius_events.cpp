@@ -125,6 +125,9 @@ TEST_CASE("bindings: a new session's first binding and an accounted session's la
     CHECK(g_seen[2].reason == ChangeReason::kBinding);
     CHECK_FALSE(g_seen[2].new_active);
     CHECK(g_seen[2].home_addr == test::ip4("198.51.100.90"));
+    // Still hotlined, but its next session is a new accounting session.
+    CHECK(g_seen[2].new_state == "hotlined");
+    CHECK(g_seen[2].new_acct_id != g_seen[2].old_acct_id);
 }
 
 TEST_CASE("without an observer nothing is queued for later", "[radius][events]") {

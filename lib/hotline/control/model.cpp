@@ -472,6 +472,10 @@ void binding_changed(const std::string& nai, uint32_t home_addr, bool up) {
         s->state = SubState::kNormal;
         s->profile.clear();
         s->acct_id = new_acct_id();
+    } else if (s->bound.empty() && s->manual.empty()) {
+        // The session is over; a hotlined subscriber's next one is a new
+        // accounting session (its Stop was for this id).
+        s->acct_id = new_acct_id();
     }
     maybe_forget(nai);
     note_change(nai, b, ChangeReason::kBinding);

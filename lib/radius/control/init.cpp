@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -162,11 +163,15 @@ int reload_cb(const config::Config& cur, const config::Config& next, bool apply,
                       a.accounting.retries == b.accounting.retries &&
                       a.accounting.nas_ip_address == b.accounting.nas_ip_address;
     if (same || !apply) return 0;
-    // Restart with the new settings: the spool keeps every record across it
-    // and the kept CoAs stay in the hotline model.
+    // Restart with the new settings: the spool keeps every record across it,
+    // the kept CoAs stay in the hotline model, the open sessions (which a
+    // later Stop needs) are carried over.
+    std::map<std::string, std::string> open;
+    if (g_recorder) open = g_recorder->open();
     radius_fini();
     std::string err;
     const int rc = radius_init(next, err);
+    if (rc == 0 && g_recorder) g_recorder->adopt(std::move(open));
     msg += rc == 0 ? "radius restarted\n" : err + "\n";
     return rc;
 }

@@ -36,6 +36,8 @@ public:
     std::vector<std::vector<uint8_t>> on_change(const hotline::StateChange& c, uint32_t now_s);
     // Sessions with a Start and no Stop yet: NAI -> Accounting-Session-Id.
     const std::map<std::string, std::string>& open() const { return open_; }
+    // Carries the open sessions over a restart of RADIUS (reload).
+    void adopt(std::map<std::string, std::string> open) { open_ = std::move(open); }
 
 private:
     std::vector<uint8_t> stop(const hotline::StateChange& c, uint32_t now_s);
