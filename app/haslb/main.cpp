@@ -33,6 +33,7 @@
 #include "ikev2/cluster.hpp"
 #include "route/route.hpp"
 #include "hotline/hotline.hpp"
+#include "radius/radius.hpp"
 #include "slb/slb.hpp"
 
 namespace {
@@ -177,6 +178,11 @@ int run(const config::Config& cfg, const Args& args) {
         return fail(rc);
     }
     td.push([] { ikev2::cluster_fini(); });
+    if (int rc = radius::radius_init(cfg, err)) {
+        radius::radius_fini();
+        return fail(rc);
+    }
+    td.push([] { radius::radius_fini(); });
 
     std::vector<core::WorkerConf> wconf(nb_workers);
     unsigned w = 0, lcore;

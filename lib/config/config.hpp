@@ -308,6 +308,44 @@ struct ClusterConfig {
 // "192.0.2.1" (strict, as parse_ipv4) or an IPv6 address (inet_pton). 0 or -EINVAL.
 int parse_ip(const std::string& s, IpAddr& out);
 std::string format_ip(const IpAddr& a);  // dotted quad or RFC 5952 text
+// RADIUS (DESIGN 6 `radius`; README "RADIUS: CoA, Disconnect and accounting").
+// Dynamic authorization clients (the AAA servers that send CoA/Disconnect).
+struct RadiusClientConfig {
+    uint32_t address = 0;  // source address of its requests, host order, unique
+    std::string secret;    // shared secret, 1..128 octets
+    bool require_message_authenticator = false;  // discard requests without one
+    Origin origin;
+};
+
+struct DynauthConfig {
+    uint16_t port = 3799;                    // UDP port of the server (RFC 5176)
+    uint32_t event_timestamp_window_s = 300; // |now - Event-Timestamp| allowed; 0 = not checked
+    uint32_t max_pending = 1024;   // CoAs kept for NAIs without a binding yet (new session)
+    uint32_t pending_timeout_s = 300;  // how long such a CoA waits for its binding
+    std::vector<RadiusClientConfig> clients;  // 0..64; none = no server
+};
+
+struct RadiusServerConfig {
+    uint32_t address = 0;  // host order
+    uint16_t port = 1813;
+    std::string secret;    // 1..128 octets
+    Origin origin;
+};
+
+struct AccountingConfig {
+    std::vector<RadiusServerConfig> servers;  // 0..8, tried in order (failover); none = off
+    std::string spool;  // directory of records not yet answered; "" = /var/spool/haslb/<file_prefix>
+    uint32_t release_indicator = 14;   // 3GPP2-Release-Indicator in a hotline status change Stop
+    uint32_t retransmit_ms = 1000;     // first retransmission after this
+    uint32_t max_retransmit_ms = 16000;  // doubling stops here
+    uint32_t retries = 3;              // sends to one server before failing over to the next
+    uint32_t nas_ip_address = 0;       // NAS-IP-Address; 0 = the port address facing the server
+};
+
+struct RadiusConfig {
+    DynauthConfig dynauth;
+    AccountingConfig accounting;
+};
 
 struct Config {
     std::string file;  // path given with -c
@@ -323,6 +361,7 @@ struct Config {
     std::vector<AclConfig> acls;
     HotlineConfig hotline;
     ClusterConfig cluster;
+    RadiusConfig radius;
 };
 
 struct Error {

@@ -13,6 +13,7 @@ constexpr GroupSpec kGroups[] = {
     {"console", false, parse_console}, {"exception", false, parse_exception},
     {"slb", false, parse_slb},         {"acls", false, parse_acls},
     {"hotline", false, parse_hotline}, {"cluster", false, parse_cluster},
+    {"radius", false, parse_radius},
 };
 
 constexpr CrossCheck kCrossChecks[] = {
@@ -26,6 +27,7 @@ constexpr CrossCheck kCrossChecks[] = {
     {check_hotline, {"acls", "hotline"}},
     {check_hotline_ports, {"ports", "hotline"}},
     {check_cluster, {"ports", "slb", "cluster"}},
+    {check_radius_ports, {"ports", "radius"}},
 };
 
 }  // namespace

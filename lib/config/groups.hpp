@@ -61,6 +61,8 @@ void parse_hotline_rules(Ctx& ctx, const lc::Setting& owner, bool non_hotline,
 // hotline.subscribers; group_hotline_subscribers.cpp.
 void parse_subscribers(Ctx& ctx, const lc::Setting& list, HotlineConfig& out);
 
+void parse_radius(Ctx& ctx, const lc::Setting& group, Config& out);  // group_radius.cpp
+
 void check_ports(Ctx& ctx, const Config& cfg);
 void check_pci(Ctx& ctx, const Config& cfg);
 void check_routes(Ctx& ctx, const Config& cfg);
@@ -70,10 +72,9 @@ void check_slb(Ctx& ctx, const Config& cfg);                          // check_s
 void check_slb_ports(Ctx& ctx, const Config& cfg);                    // check_slb.cpp
 void check_hotline(Ctx& ctx, const Config& cfg);                      // check_hotline.cpp
 void check_hotline_ports(Ctx& ctx, const Config& cfg);                // check_hotline.cpp
-void check_slb(Ctx& ctx, const Config& cfg);                          // check_slb.cpp
-void check_slb_ports(Ctx& ctx, const Config& cfg);                    // check_slb.cpp
 void parse_cluster(Ctx& ctx, const lc::Setting& group, Config& out);  // group_cluster.cpp
 void check_cluster(Ctx& ctx, const Config& cfg);                      // check_cluster.cpp
+void check_radius_ports(Ctx& ctx, const Config& cfg);   // group_radius.cpp
 
 // Helpers shared by the parsers and checks.
 

@@ -36,21 +36,61 @@ namespace haslb::hotline {
 int hotline_init(const config::Config& cfg, std::string& err);
 void hotline_fini();
 
+// --- state changes, for RADIUS accounting ----------------------------------
+// Why a subscriber's hotline state changed.
+enum class ChangeReason : uint8_t {
+    kConsole,         // `hotline subscriber ...`
+    kCoa,             // RADIUS CoA-Request
+    kSessionTimeout,  // the hotline Session-Timeout passed
+    kDisconnect,      // RADIUS Disconnect-Request
+    kConfig,          // hotline.subscribers at reload
+    kBinding,         // its first binding appeared or its last one went away
+};
+const char* change_reason_name(ChangeReason r);  // console, coa, session-timeout, ...
+
+// What a front-end passes along with a change: who asked, and the AAA's
+// hot-line accounting indication (3GPP2 VSA 122 or WiMAX-Hotline-Indicator,
+// raw value bytes; empty = none) to be echoed in accounting (seed 004
+// active-session steps 7 and 14, requirement 7).
+struct ChangeContext {
+    ChangeReason reason = ChangeReason::kConsole;
+    uint32_t indication_vendor = 0;  // radius vendor id of `indication`
+    std::string indication;
+};
+
+struct StateChange {
+    std::string nai;
+    ChangeReason reason;
+    std::string old_acct_id, new_acct_id;  // new "" when the subscriber was removed
+    std::string old_state, new_state;      // normal, hotlined, ended; new "removed"
+    std::string old_profile, new_profile;  // hotline profile ("" when normal)
+    bool old_active, new_active;           // had / has a home address (a session)
+    uint32_t home_addr;                    // first home address before or after, 0 none
+    uint32_t session_timeout_s;            // of the new state
+    uint32_t old_indication_vendor, new_indication_vendor;
+    std::string old_indication, new_indication;
+};
+// Called on the control lcore after every change of a subscriber's state,
+// Accounting-Session-Id or activity, outside the model's lock (the observer
+// may call the model's views). nullptr = nobody. One observer (RADIUS).
+using StateObserver = void (*)(const StateChange& change);
+void set_state_observer(StateObserver fn);
+
 // --- the model: one function per mutation, shared by every front-end -----
 // Hotlines `nai` with `profile` (a hotline profile name). session_timeout_s
 // > 0 ends the session that many seconds from now. A subscriber without a
 // binding yet is created and the profile applies when its binding appears
 // (new-session hotlining). -ENOENT: no such profile.
 int apply_profile(const std::string& nai, const std::string& profile, uint32_t session_timeout_s,
-                  std::string& msg);
+                  std::string& msg, const ChangeContext& ctx = {});
 // Back to normal (the realm's non-hotline profile, if any). -ENOENT: unknown NAI.
-int set_normal(const std::string& nai, std::string& msg);
+int set_normal(const std::string& nai, std::string& msg, const ChangeContext& ctx = {});
 // Home addresses named by hand (besides those from bindings). -EEXIST: the
 // address belongs to another subscriber; -ENOSPC: table full.
 int add_address(const std::string& nai, uint32_t addr, std::string& msg);
 int remove_address(const std::string& nai, uint32_t addr, std::string& msg);
 // Removes the subscriber: hotline state, addresses, translations. -ENOENT.
-int remove_subscriber(const std::string& nai, std::string& msg);
+int remove_subscriber(const std::string& nai, std::string& msg, const ChangeContext& ctx = {});
 // Every NAT translation.
 int clear_translations(std::string& msg);
 
@@ -102,6 +142,10 @@ nat::Summary nat_summary();
 // The realm capability flags (config::RealmCapability) for an NAI: its own
 // entry, else its "@realm", else 0.
 uint32_t realm_capability(const std::string& nai);
+// The NAI owning home address `addr` (host order), "" none. Any thread.
+std::string nai_of_address(uint32_t addr);
+// The NAI whose current Accounting-Session-Id is `id`, "" none. Any thread.
+std::string nai_of_acct_session(const std::string& id);
 // Whether hotlining was configured at start.
 bool running();
 std::vector<nat::View> nat_views(uint32_t start, uint32_t max);

@@ -160,6 +160,10 @@ int clear_sessions(std::string& msg);
 // ones); a weight from a FAILED, TESTING or throttled real makes it OPERATIONAL.
 int set_real_dfp_weight(uint32_t addr, int32_t weight, std::string& msg);
 void set_debug(bool on);
+// Removes the NAI's sessions (every vserver) and its binding (the binding
+// observer hears that it went away): a RADIUS Disconnect-Request.
+// -ENOENT when it had neither.
+int remove_nai(const std::string& nai, std::string& msg);
 // Applies reloadable slb settings; refuses structural changes (apply=false checks).
 int reload(const config::SlbConfig& cur, const config::SlbConfig& next, bool apply,
            std::string& msg);

@@ -76,8 +76,12 @@ int setup_hotline(std::string& err, uint32_t max_translations, uint32_t fill,
     config::HotlineProfileConfig outf{
         "OUTF", {rule(T::kFilter, "all", "", 0, config::Direction::kOut)}, {}};
     cfg.hotline.profiles = {redir, filter, http, outf};
-    cfg.hotline.non_hotline = {config::NonHotlineConfig{
-        "@visitor.example", {rule(T::kIpRedirect, "web", "203.0.113.21")}, {}}};
+    // RADIUS CoAs need the realm's capability (seed 004 `ip mobile realm
+    // R hotline capability`): example.com has all, visitor.example only ipredir.
+    cfg.hotline.realms = {config::RealmConfig{"@example.com", config::kCapAll, {}},
+                          config::RealmConfig{"@visitor.example", config::kCapIpRedirect, {}}};
+    cfg.hotline.non_hotline = {
+        config::NonHotlineConfig{"@visitor.example", {rule(T::kIpRedirect, "web", "203.0.113.21")}, {}}};
     auto sub = [](const std::string& nai, const std::string& a, const std::string& profile) {
         config::SubscriberConfig s;
         s.nai = nai;

@@ -11,6 +11,7 @@
 //            filter all
 //   OUTF     filter all (out: downstream)
 //   realm @visitor.example: non-hotline ip-redirect web -> 203.0.113.21
+//   realm capabilities: @example.com all, @visitor.example ipredir only
 //
 //   subscribers (farm side, MAC 02:00:00:00:0d:<last byte of the address>):
 //     alice@example.com     198.51.100.77  REDIR

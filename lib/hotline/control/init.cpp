@@ -190,7 +190,7 @@ int reload(const config::Config& cur, const config::Config& next, bool apply, st
             "hotline.max_subscribers / hotline.nat.max_translations changed: that needs a restart";
         return -EINVAL;
     }
-    std::lock_guard<std::mutex> lk(g_mu);
+    ModelLock lk;  // subscribers changed by the config are reported after unlocking
     // A profile in use stays (seed 004: no unconfiguring with active sessions).
     for (const auto& [nai, s] : g_subs) {
         const uint16_t id = s.applied;

@@ -29,6 +29,23 @@ std::map<std::string, uint32_t> g_realm_caps;
 
 namespace {
 
+std::atomic<StateObserver> g_state_observer{nullptr};
+std::vector<StateChange> g_changes;  // queued under g_mu, emitted after it
+
+const char* state_name(SubState s) {
+    switch (s) {
+        case SubState::kNormal: return "normal";
+        case SubState::kHotlined: return "hotlined";
+        case SubState::kEnded: return "ended";
+    }
+    return "?";
+}
+
+uint32_t first_address(const Sub& s) {
+    if (!s.bound.empty()) return *s.bound.begin();
+    return s.manual.empty() ? 0 : *s.manual.begin();
+}
+
 std::string realm_of(const std::string& nai) {
     const auto at = nai.rfind('@');
     return at == std::string::npos ? "" : nai.substr(at);
@@ -49,6 +66,67 @@ void maybe_forget(const std::string& nai) {
 }
 
 }  // namespace
+
+Before before(const std::string& nai) {
+    Before b;
+    auto it = g_subs.find(nai);
+    if (it == g_subs.end()) return b;
+    const Sub& s = it->second;
+    b.exists = true;
+    b.state = s.state;
+    b.profile = s.state == SubState::kNormal ? "" : s.profile;
+    b.acct_id = s.acct_id;
+    b.indication = s.indication;
+    b.indication_vendor = s.indication_vendor;
+    b.active = !s.bound.empty() || !s.manual.empty();
+    b.home = first_address(s);
+    return b;
+}
+
+void note_change(const std::string& nai, const Before& b, ChangeReason reason) {
+    if (!g_state_observer.load()) return;  // nobody listens (start-up, tests)
+    const Sub* s = find(nai);
+    if (!b.exists && !s) return;
+    const bool active = s && (!s->bound.empty() || !s->manual.empty());
+    if (b.exists && s && b.state == s->state && b.acct_id == s->acct_id && b.active == active)
+        return;
+    StateChange c;
+    c.nai = nai;
+    c.reason = reason;
+    c.old_acct_id = b.acct_id;
+    c.old_state = b.exists ? state_name(b.state) : "normal";
+    c.old_profile = b.profile;
+    c.old_active = b.active;
+    c.old_indication = b.indication;
+    c.old_indication_vendor = b.indication_vendor;
+    c.home_addr = b.home;
+    c.session_timeout_s = 0;
+    c.new_active = active;
+    c.new_indication_vendor = 0;
+    if (s) {
+        c.new_acct_id = s->acct_id;
+        c.new_state = state_name(s->state);
+        c.new_profile = s->state == SubState::kNormal ? "" : s->profile;
+        c.new_indication = s->indication;
+        c.new_indication_vendor = s->indication_vendor;
+        c.session_timeout_s = s->state == SubState::kHotlined ? s->session_timeout_s : 0;
+        if (const uint32_t h = first_address(*s)) c.home_addr = h;
+    } else {
+        c.new_state = "removed";
+    }
+    g_changes.push_back(std::move(c));
+}
+
+void emit_changes() {
+    std::vector<StateChange> q;
+    {
+        std::lock_guard<std::mutex> lk(g_mu);
+        q.swap(g_changes);
+    }
+    const StateObserver fn = g_state_observer.load();
+    if (!fn) return;
+    for (const StateChange& c : q) fn(c);
+}
 
 std::string new_acct_id() {
     static std::atomic<uint32_t> seq{0};
@@ -122,6 +200,7 @@ int apply_configured(const std::vector<config::SubscriberConfig>& prev,
         if (kept) continue;
         Sub* s = find(p.nai);
         if (!s) continue;
+        const Before b = before(p.nai);
         for (uint32_t a : p.addresses) {
             s->manual.erase(a);
             if (!s->bound.count(a)) drop_address(a);
@@ -133,11 +212,13 @@ int apply_configured(const std::vector<config::SubscriberConfig>& prev,
         }
         sync(p.nai, *s);
         maybe_forget(p.nai);
+        note_change(p.nai, b, ChangeReason::kConfig);
     }
     for (const auto& n : next) {
         const config::SubscriberConfig* old = nullptr;
         for (const auto& p : prev)
             if (p.nai == n.nai) old = &p;
+        const Before b = before(n.nai);
         Sub& s = g_subs[n.nai];
         if (s.acct_id.empty()) s.acct_id = new_acct_id();
         s.from_config = true;
@@ -170,6 +251,7 @@ int apply_configured(const std::vector<config::SubscriberConfig>& prev,
             s.acct_id = new_acct_id();
         }
         sync(n.nai, s);
+        note_change(n.nai, b, ChangeReason::kConfig);
     }
     return rc;
 }
@@ -182,13 +264,40 @@ uint32_t now_s() {
     return uint32_t(rte_get_tsc_cycles() / g_hot.tsc_hz);
 }
 
+const char* change_reason_name(ChangeReason r) {
+    switch (r) {
+        case ChangeReason::kConsole: return "console";
+        case ChangeReason::kCoa: return "coa";
+        case ChangeReason::kSessionTimeout: return "session-timeout";
+        case ChangeReason::kDisconnect: return "disconnect";
+        case ChangeReason::kConfig: return "config";
+        case ChangeReason::kBinding: return "binding";
+    }
+    return "?";
+}
+
+void set_state_observer(StateObserver fn) { g_state_observer.store(fn); }
+
+std::string nai_of_address(uint32_t addr) {
+    std::lock_guard<std::mutex> lk(g_mu);
+    auto it = g_owner.find(addr);
+    return it == g_owner.end() ? "" : it->second;
+}
+
+std::string nai_of_acct_session(const std::string& id) {
+    std::lock_guard<std::mutex> lk(g_mu);
+    for (const auto& [nai, s] : g_subs)
+        if (!id.empty() && s.acct_id == id) return nai;
+    return "";
+}
+
 int apply_profile(const std::string& nai, const std::string& profile, uint32_t session_timeout_s,
-                  std::string& msg) {
+                  std::string& msg, const ChangeContext& ctx) {
     if (nai.empty() || nai.size() > 72) {
         msg = "an NAI is 1..72 bytes";
         return -EINVAL;
     }
-    std::lock_guard<std::mutex> lk(g_mu);
+    ModelLock lk;
     if (!g_hot.subs) {
         msg = "hotlining is not running";
         return -ENODEV;
@@ -197,6 +306,7 @@ int apply_profile(const std::string& nai, const std::string& profile, uint32_t s
         msg = fmt::format("no hotline profile named {}", profile);
         return -ENOENT;
     }
+    const Before b = before(nai);
     Sub& s = g_subs[nai];
     const bool active = !s.bound.empty() || !s.manual.empty();
     if (s.state != SubState::kHotlined) {
@@ -210,21 +320,25 @@ int apply_profile(const std::string& nai, const std::string& profile, uint32_t s
     s.session_timeout_s = session_timeout_s;
     s.deadline_s = session_timeout_s ? now_s() + session_timeout_s : 0;
     s.acct_id = new_acct_id();
+    s.indication = ctx.indication;
+    s.indication_vendor = ctx.indication_vendor;
     sync(nai, s);
-    msg = fmt::format(
-        "{}: hotlined with profile {}{}{}", nai, profile,
-        session_timeout_s ? fmt::format(", session ends in {} s", session_timeout_s) : "",
-        active ? "" : " (applies when its binding appears)");
+    note_change(nai, b, ctx.reason);
+    msg = fmt::format("{}: hotlined with profile {}{}{}", nai, profile,
+                      session_timeout_s ? fmt::format(", session ends in {} s", session_timeout_s)
+                                        : "",
+                      active ? "" : " (applies when its binding appears)");
     return 0;
 }
 
-int set_normal(const std::string& nai, std::string& msg) {
-    std::lock_guard<std::mutex> lk(g_mu);
+int set_normal(const std::string& nai, std::string& msg, const ChangeContext& ctx) {
+    ModelLock lk;
     Sub* s = find(nai);
     if (!s) {
         msg = fmt::format("no subscriber {}", nai);
         return -ENOENT;
     }
+    const Before b = before(nai);
     if (s->state != SubState::kNormal) {
         const bool active = !s->bound.empty() || !s->manual.empty();
         (active ? g_counters.active_reconciled : g_counters.new_reconciled)++;
@@ -233,15 +347,18 @@ int set_normal(const std::string& nai, std::string& msg) {
         s->session_timeout_s = s->deadline_s = 0;
         s->new_session = false;
         s->acct_id = new_acct_id();
+        s->indication = ctx.indication;
+        s->indication_vendor = ctx.indication_vendor;
     }
     sync(nai, *s);
     msg = fmt::format("{}: normal", nai);
     maybe_forget(nai);
+    note_change(nai, b, ctx.reason);
     return 0;
 }
 
 int add_address(const std::string& nai, uint32_t addr, std::string& msg) {
-    std::lock_guard<std::mutex> lk(g_mu);
+    ModelLock lk;
     if (!g_hot.subs) {
         msg = "hotlining is not running";
         return -ENODEV;
@@ -255,6 +372,7 @@ int add_address(const std::string& nai, uint32_t addr, std::string& msg) {
         msg = "the home address table is full (hotline.max_subscribers)";
         return -ENOSPC;
     }
+    const Before b = before(nai);
     Sub& s = g_subs[nai];
     if (s.acct_id.empty()) s.acct_id = new_acct_id();
     if (s.state == SubState::kHotlined && s.new_session && s.bound.empty() && s.manual.empty())
@@ -266,17 +384,19 @@ int add_address(const std::string& nai, uint32_t addr, std::string& msg) {
         msg = "the home address table is full (hotline.max_subscribers)";
         return -ENOSPC;
     }
+    note_change(nai, b, ChangeReason::kConsole);
     msg = fmt::format("{}: home address {}", nai, config::format_ipv4(addr));
     return 0;
 }
 
 int remove_address(const std::string& nai, uint32_t addr, std::string& msg) {
-    std::lock_guard<std::mutex> lk(g_mu);
+    ModelLock lk;
     Sub* s = find(nai);
     if (!s || !s->manual.count(addr)) {
         msg = fmt::format("{} has no home address {} set by hand", nai, config::format_ipv4(addr));
         return -ENOENT;
     }
+    const Before b = before(nai);
     s->manual.erase(addr);
     if (!s->bound.count(addr)) {
         g_hot.nat.remove_if([&](const nat::Translation& t) { return t.fwd.src == addr; });
@@ -284,21 +404,24 @@ int remove_address(const std::string& nai, uint32_t addr, std::string& msg) {
     }
     msg = fmt::format("{}: home address {} removed", nai, config::format_ipv4(addr));
     maybe_forget(nai);
+    note_change(nai, b, ChangeReason::kConsole);
     return 0;
 }
 
-int remove_subscriber(const std::string& nai, std::string& msg) {
-    std::lock_guard<std::mutex> lk(g_mu);
+int remove_subscriber(const std::string& nai, std::string& msg, const ChangeContext& ctx) {
+    ModelLock lk;
     Sub* s = find(nai);
     if (!s) {
         msg = fmt::format("no subscriber {}", nai);
         return -ENOENT;
     }
+    const Before b = before(nai);
     std::set<uint32_t> all = s->bound;
     all.insert(s->manual.begin(), s->manual.end());
     g_hot.nat.remove_if([&](const nat::Translation& t) { return all.count(t.fwd.src) > 0; });
     for (uint32_t a : all) drop_address(a);
     g_subs.erase(nai);
+    note_change(nai, b, ctx.reason);
     msg = fmt::format("{}: removed", nai);
     return 0;
 }
@@ -310,12 +433,15 @@ int clear_translations(std::string& msg) {
 }
 
 void binding_changed(const std::string& nai, uint32_t home_addr, bool up) {
-    std::lock_guard<std::mutex> lk(g_mu);
+    ModelLock lk;
     if (!g_hot.subs) return;
+    const Before b = before(nai);
     if (up) {
         auto own = g_owner.find(home_addr);
         if (own != g_owner.end() && own->second != nai) {
             // The address moved to another NAI (a new session got it).
+            const std::string prev_nai = own->second;
+            const Before pb = before(prev_nai);
             Sub* o = find(own->second);
             if (o) {
                 o->bound.erase(home_addr);
@@ -325,6 +451,7 @@ void binding_changed(const std::string& nai, uint32_t home_addr, bool up) {
             g_hot.nat.remove_if([&](const nat::Translation& t) { return t.fwd.src == home_addr; });
             drop_address(home_addr);
             maybe_forget(prev);
+            note_change(prev_nai, pb, ChangeReason::kBinding);
         }
         Sub& s = g_subs[nai];
         if (s.acct_id.empty()) s.acct_id = new_acct_id();
@@ -332,6 +459,7 @@ void binding_changed(const std::string& nai, uint32_t home_addr, bool up) {
             g_counters.new_hotlined++;
         s.bound.insert(home_addr);
         sync(nai, s);
+        note_change(nai, b, ChangeReason::kBinding);
         return;
     }
     Sub* s = find(nai);
@@ -346,21 +474,28 @@ void binding_changed(const std::string& nai, uint32_t home_addr, bool up) {
         s->state = SubState::kNormal;
         s->profile.clear();
         s->acct_id = new_acct_id();
+    } else if (s->bound.empty() && s->manual.empty()) {
+        // The session is over; a hotlined subscriber's next one is a new
+        // accounting session (its Stop was for this id).
+        s->acct_id = new_acct_id();
     }
     maybe_forget(nai);
+    note_change(nai, b, ChangeReason::kBinding);
 }
 
 void tick(uint32_t now) {
     {
-        std::lock_guard<std::mutex> lk(g_mu);
+        ModelLock lk;
         for (auto& [nai, s] : g_subs) {
             if (s.state != SubState::kHotlined || !s.deadline_s || int32_t(now - s.deadline_s) < 0)
                 continue;
+            const Before b = before(nai);
             s.state = SubState::kEnded;
             s.deadline_s = 0;
             s.acct_id = new_acct_id();
             g_counters.timed_out++;
             sync(nai, s);
+            note_change(nai, b, ChangeReason::kSessionTimeout);
         }
     }
     // A quarter of the table per call: the timer runs 4 times a second, so

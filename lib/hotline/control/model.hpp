@@ -27,8 +27,10 @@ struct Sub {
     std::set<uint32_t> bound;        // home addresses from bindings
     std::set<uint32_t> manual;       // from the config or the console
     bool from_config = false;
-    bool new_session = false;  // hotlined while it had no binding
-    uint16_t applied = 0;      // profile id last written to the worker table
+    bool new_session = false;        // hotlined while it had no binding
+    uint16_t applied = 0;            // profile id last written to the worker table
+    uint32_t indication_vendor = 0;  // hot-line accounting indication (ChangeContext)
+    std::string indication;
 };
 
 struct Counters {
@@ -69,6 +71,32 @@ void sync(const std::string& nai, Sub& s);
 void drop_address(uint32_t addr);
 // A new Accounting-Session-Id.
 std::string new_acct_id();
+
+// State-change events (StateChange): a snapshot before a mutation, compared
+// after it; changes are queued under g_mu and handed to the observer once
+// the lock is released (ModelLock's destructor, or emit_changes()).
+struct Before {
+    bool exists = false;
+    SubState state = SubState::kNormal;
+    std::string profile, acct_id, indication;
+    uint32_t indication_vendor = 0;
+    bool active = false;
+    uint32_t home = 0;
+};
+Before before(const std::string& nai);  // caller holds g_mu
+// Queues a StateChange when nai's state, Accounting-Session-Id, activity
+// or existence differs from `b`. Caller holds g_mu.
+void note_change(const std::string& nai, const Before& b, ChangeReason reason);
+void emit_changes();  // caller does NOT hold g_mu
+
+// g_mu for a model function: queued changes are emitted after unlocking.
+struct ModelLock {
+    std::unique_lock<std::mutex> lk{g_mu};
+    ~ModelLock() {
+        lk.unlock();
+        emit_changes();
+    }
+};
 
 // Subscriber entries from the config (init and reload). Caller holds g_mu.
 int apply_configured(const std::vector<config::SubscriberConfig>& prev,

@@ -86,6 +86,20 @@ void binding_update(const Event& e) {
     notify(nai, changes);
 }
 
+bool binding_remove(const std::string& nai) {
+    uint32_t home = 0;
+    {
+        std::lock_guard<std::mutex> lk(g_bmu);
+        auto it = g_bindings.find(nai);
+        if (it == g_bindings.end()) return false;
+        home = it->second.home_addr;
+        g_bindings.erase(it);
+        core::count_stat(core::Stat::bindings_removed);
+    }
+    notify(nai, {{home, false}});
+    return true;
+}
+
 }  // namespace detail
 
 void set_binding_observer(BindingObserver fn) {

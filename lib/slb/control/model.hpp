@@ -69,6 +69,10 @@ uint64_t vserver_conns(uint16_t vs);
 void bindings_init(uint32_t max_bindings);
 void bindings_fini();
 void binding_update(const Event& e);
+// Removes nai's binding (observer told); false if it had none.
+bool binding_remove(const std::string& nai);
+// sessions.cpp: removes nai's sessions; how many.
+unsigned sessions_remove_nai(const std::string& nai);
 
 }  // namespace haslb::slb::detail
 

@@ -80,6 +80,23 @@ void session_mark_rrp(uint64_t nai_hash, const uint8_t* nai, uint8_t nai_len) {
     }
 }
 
+unsigned sessions_remove_nai(const std::string& nai) {
+    if (!g_slb.sessions || nai.empty() || nai.size() > mip::kMaxNai) return 0;
+    const auto* p = reinterpret_cast<const uint8_t*>(nai.data());
+    const uint64_t h = mip::nai_hash(p, nai.size());
+    unsigned n = 0;
+    for (uint16_t v = 0; v < g_vs.size(); v++) {
+        const SessKey key{h, v, 0};
+        const int32_t pos = rte_hash_lookup(g_slb.sessions, &key);
+        if (pos < 0) continue;
+        const Session& s = g_slb.entries[pos];
+        if (s.nai_len != nai.size() || memcmp(s.nai, p, nai.size()) != 0) continue;
+        remove(pos, key);
+        n++;
+    }
+    return n;
+}
+
 uint64_t vserver_conns(uint16_t vs) {
     if (!g_slb.sessions) return 0;
     uint64_t n = 0;
@@ -117,6 +134,17 @@ unsigned expire_sessions(uint64_t now) {
         core::count_stat(core::Stat::sessions_expired);
     }
     return unsigned(old.size());
+}
+
+int remove_nai(const std::string& nai, std::string& msg) {
+    const unsigned sessions = sessions_remove_nai(nai);
+    const bool binding = binding_remove(nai);
+    if (!sessions && !binding) {
+        msg = fmt::format("no session or binding for {}", nai);
+        return -ENOENT;
+    }
+    msg = fmt::format("{}: {} session(s){} removed", nai, sessions, binding ? " and its binding" : "");
+    return 0;
 }
 
 int clear_sessions(std::string& msg) {
