@@ -598,10 +598,22 @@ int run_size(uint32_t n, const Options& o, InsnCounter& insn, SizeResult& sr) {
             }
         }
         if (p.kind == Kind::kRrqNew) {
-            // Exactly r_new creations into a table holding n - r_new.
+            // Exactly r_new creations into a table holding n - r_new. Small
+            // tables give short runs: up to 100K the table is cleared,
+            // refilled and measured again, three times in all (best kept).
             const uint64_t refused0 = core::total_stat(core::Stat::sessions_refused);
-            uint32_t cursor = 0;
-            r = bench.run(p, r_new / core::kBurst, cursor, true);
+            const int reps = n <= 100000 ? 3 : 1;
+            for (int rep = 0; rep < reps; rep++) {
+                if (rep) {
+                    std::string msg;
+                    slb::clear_sessions(msg);
+                    drain_events();
+                    fill_sessions(bench, p, rq, 0, n - r_new);
+                }
+                uint32_t cursor = 0;
+                const Result x = bench.run(p, r_new / core::kBurst, cursor, true);
+                if (!rep || x.cycles < r.cycles) r = x;
+            }
             last_filled = true;
             drain_events();
             sr.sessions_refused = core::total_stat(core::Stat::sessions_refused);
