@@ -209,8 +209,9 @@ int reload(const config::Config& cur, const config::Config& next, bool apply, st
         const uint16_t id = s.applied;
         if (id == kNoProfile || id == kEndedProfile) continue;
         for (auto* m : {&g_profiles, &g_nonhot})
-            for (const auto& [key, p] : *m) {
+            for (const auto& [key_, p] : *m) {
                 if (p.id != id) continue;
+                const std::string& key = key_;  // clang 14 cannot capture a structured binding
                 const bool kept =
                     p.non_hotline
                         ? std::any_of(next.hotline.non_hotline.begin(),
