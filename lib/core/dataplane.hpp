@@ -23,13 +23,18 @@ enum class Verdict : uint8_t {
     kDrop,      // already counted under a named reason by the stage that dropped it
 };
 
-enum class PktClass : uint8_t { kUnknown, kArp, kLocal, kTransit };
+// IPv4 packets are kArp, kLocal or kTransit after classify. IPv6 packets
+// leave parse as kTransit6 (or kNd); the IPv6 stages (ranks 210..299, see
+// pipeline.hpp) decide every one of them, so IPv4 stages never see IPv6.
+enum class PktClass : uint8_t { kUnknown, kArp, kLocal, kTransit, kNd, kTransit6 };
 
 // Why a packet goes to the control lcore.
 enum class ControlKind : uint8_t {
     kLocal,  // for the appliance's kernel (exception path)
     kArp,    // ARP: neighbour learning, then the kernel
     kHold,   // next hop unresolved: hold until ARP answers
+    kNd,     // ICMPv6 neighbour discovery: learning, answers for owners, then the kernel
+    kHold6,  // IPv6 next hop (meta.next_hop6) unresolved: hold until NDP answers
 };
 
 enum MetaFlags : uint8_t {
@@ -38,7 +43,10 @@ enum MetaFlags : uint8_t {
 };
 
 // Lives in the mbuf private area (pool priv_size); written by parse, read by
-// every later stage. All addresses in host byte order.
+// every later stage. IPv4 addresses in host byte order. For IPv6 packets
+// src_ip/dst_ip/next_hop are 0: stages read the addresses from the IPv6
+// header at l2_len; l4_off/l4_proto name the upper layer after the
+// extension headers; next_hop6 (network order) is the route6 stage's.
 struct PacketMeta {
     uint32_t src_ip;
     uint32_t dst_ip;
@@ -52,6 +60,7 @@ struct PacketMeta {
     ControlKind ctl;
     uint8_t flags;
     uint8_t pad;
+    uint8_t next_hop6[16];
 };
 
 inline PacketMeta* meta(rte_mbuf* m) { return static_cast<PacketMeta*>(rte_mbuf_to_priv(m)); }
@@ -73,6 +82,9 @@ struct DpPort {
     uint16_t mtu;
     uint16_t ctl_txq;    // TX queue the control lcore uses on this port
     uint16_t nb_rxq;     // RX queues; worker w polls w, w + nb_workers, ...
+    uint8_t plen6;       // prefix length of addr6; 0 = no IPv6 on this port
+    uint8_t addr6[16];   // global IPv6 address, network order (ports.address6)
+    uint8_t ll6[16];     // link-local fe80::/64 address from the MAC (EUI-64), the tap's too
 };
 
 struct Dataplane {

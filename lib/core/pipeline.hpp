@@ -17,6 +17,11 @@ using StageFn = void (*)(Burst&, StageCtx&);
 enum StageRank : uint16_t {
     kRankParse = 100,
     kRankClassify = 200,
+    // IPv6: every IPv6 packet gets its final verdict inside 210..299, so the
+    // IPv4 stages from kRankService on never see one.
+    kRankClassify6 = 210,
+    kRankService6 = 250,  // IKEv2 cluster on an IPv6 VIP
+    kRankRoute6 = 290,
     kRankService = 300,  // SLB / IKEv2 cluster: virtual services
     kRankHotline = 400,
     kRankRoute = 900,

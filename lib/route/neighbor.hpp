@@ -85,10 +85,19 @@ std::vector<NeighInfo> neigh_list();  // sorted by address
 // unicast probe) else broadcast. Implemented in arp.cpp.
 int arp_send_request(uint16_t port, uint32_t target, const rte_ether_addr* dst);
 
-// Addresses haslb answers ARP for besides its port addresses (the virtual
-// servers on-link on a port). One owner; nullptr removes it. Control lcore.
+// Addresses haslb answers ARP for besides its port addresses (SLB virtual
+// servers, cluster VIPs on-link on a port). Every module that owns virtual
+// addresses registers one function; a request is answered when any of them
+// claims the target. Registering the same function twice is a no-op.
+// Control lcore.
 using ArpOwnerFn = bool (*)(uint16_t port, uint32_t ip);
 void register_arp_owner(ArpOwnerFn fn);
+void unregister_arp_owner(ArpOwnerFn fn);
+
+// The same for IPv6 neighbour solicitations (addr: 16 bytes, network order).
+using NdOwnerFn = bool (*)(uint16_t port, const uint8_t* addr);
+void register_nd_owner(NdOwnerFn fn);
+void unregister_nd_owner(NdOwnerFn fn);
 
 // Handles an ARP frame from a worker (ControlKind::kArp): learns, then passes
 // it to the kernel when the kernel has use for it. Takes ownership.

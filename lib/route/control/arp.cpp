@@ -4,6 +4,9 @@
 // the appliance's own addresses; this file never answers for them itself.
 #include <rte_arp.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "core/control.hpp"
 #include "core/exception.hpp"
 #include "net/l2.hpp"
@@ -16,7 +19,13 @@ bool on_subnet(const core::DpPort& p, uint32_t ip) {
     return (ip & p.mask) == (p.addr & p.mask) && ip != p.addr && ip != p.bcast;
 }
 
-ArpOwnerFn g_owner = nullptr;
+std::vector<ArpOwnerFn> g_owners;
+
+bool owned(uint16_t port, uint32_t ip) {
+    for (ArpOwnerFn fn : g_owners)
+        if (fn(port, ip)) return true;
+    return false;
+}
 
 // Turns the request in `m` into our reply for `ip` and sends it.
 void reply_in_place(rte_mbuf* m, const core::DpPort& p, uint16_t port, rte_arp_hdr* arp, uint32_t ip) {
@@ -34,7 +43,14 @@ void reply_in_place(rte_mbuf* m, const core::DpPort& p, uint16_t port, rte_arp_h
 
 }  // namespace
 
-void register_arp_owner(ArpOwnerFn fn) { g_owner = fn; }
+void register_arp_owner(ArpOwnerFn fn) {
+    if (fn && std::find(g_owners.begin(), g_owners.end(), fn) == g_owners.end())
+        g_owners.push_back(fn);
+}
+
+void unregister_arp_owner(ArpOwnerFn fn) {
+    g_owners.erase(std::remove(g_owners.begin(), g_owners.end(), fn), g_owners.end());
+}
 
 int arp_send_request(uint16_t port, uint32_t target, const rte_ether_addr* dst) {
     const core::DpPort& p = core::g_dp.ports[port];
@@ -82,7 +98,7 @@ void arp_input(rte_mbuf* m) {
         const bool create = for_us || (op == RTE_ARP_OP_REPLY && tip == p.addr);
         learned = neigh_update(pm->in_port, sip, arp->arp_data.arp_sha, create) == 0;
     }
-    if (op == RTE_ARP_OP_REQUEST && !for_us && !gratuitous && g_owner && g_owner(pm->in_port, tip)) {
+    if (op == RTE_ARP_OP_REQUEST && !for_us && !gratuitous && owned(pm->in_port, tip)) {
         // A virtual server: answered here, the kernel does not hold it.
         if (on_subnet(p, sip)) neigh_update(pm->in_port, sip, arp->arp_data.arp_sha, true);
         reply_in_place(m, p, pm->in_port, arp, tip);

@@ -223,7 +223,7 @@ void slb_fini() {
         rte_timer_stop_sync(&g_expiry_timer);
         g_timers = false;
     }
-    route::register_arp_owner(nullptr);
+    route::unregister_arp_owner(owns_vip);
     Snapshot* s = g_slb.snap.exchange(nullptr);
     rte_free(s);  // workers have stopped
     sessions_fini();
