@@ -21,6 +21,12 @@ struct Ipv4Prefix {
     uint8_t len = 0;
 };
 
+// IPv6 address (network order) plus prefix length.
+struct Ipv6Prefix {
+    std::array<uint8_t, 16> addr{};
+    uint8_t len = 0;
+};
+
 using MacAddr = std::array<uint8_t, 6>;
 
 // Where a setting came from, for messages: "file:line".
@@ -61,6 +67,7 @@ struct PortConfig {
     std::string name;    // operator's name, e.g. "access", "farm", "core"
     std::string device;  // vdev devargs ("net_af_packet0,iface=veth0") or PCI address
     Ipv4Prefix address;  // the appliance's address on this segment
+    std::optional<Ipv6Prefix> address6;  // its global IPv6 address, if the segment has IPv6
     std::optional<MacAddr> mac;  // override the device MAC
     uint16_t vlan = 0;           // 0 = untagged
     uint16_t mtu = 1500;
@@ -73,6 +80,13 @@ struct PortConfig {
 struct RouteConfig {
     Ipv4Prefix prefix;
     uint32_t via = 0;  // next hop, host byte order; must be on a connected subnet
+    Origin origin;
+};
+
+// reloadable. An IPv6 entry of the `routes` list.
+struct Route6Config {
+    Ipv6Prefix prefix;
+    std::array<uint8_t, 16> via{};  // next hop, network order; on a port's IPv6 subnet
     Origin origin;
 };
 
@@ -354,6 +368,7 @@ struct Config {
     MempoolConfig mempool;
     std::vector<PortConfig> ports;
     std::vector<RouteConfig> routes;
+    std::vector<Route6Config> routes6;  // the IPv6 entries of `routes`
     NeighborConfig neighbors;
     ConsoleConfig console;
     ExceptionConfig exception;
