@@ -21,7 +21,7 @@ namespace haslb::core {
     X(runt_frame, "frame shorter than its Ethernet/VLAN header")                     \
     X(not_for_us, "unicast frame to another MAC address")                            \
     X(vlan_mismatch, "VLAN tag absent, or not the port's VLAN")                      \
-    X(unsupported_ethertype, "not IPv4 or ARP (IPv6, LLDP, ...)")                    \
+    X(unsupported_ethertype, "not IPv4, IPv6 or ARP (LLDP, ...)")                       \
     X(malformed_arp, "ARP that is not Ethernet/IPv4 or is truncated")                \
     X(malformed_ipv4, "IPv4 header truncated, bad version/IHL or total length")      \
     X(bad_ipv4_checksum, "IPv4 header checksum wrong")                               \
@@ -68,7 +68,19 @@ namespace haslb::core {
     X(ike_no_session, "IKE or ESP-in-UDP to the cluster VIP of no known client SA") \
     X(cluster_no_gateway, "no cluster member alive and under the overload limit") \
     X(ike_redirect_no_room, "REDIRECT response does not fit in the packet buffer") \
-    X(cluster_nat_full, "new cluster NAT session refused: table full")
+    X(cluster_nat_full, "new cluster NAT session refused: table full")               \
+    X(malformed_ipv6, "IPv6 header truncated, bad version or payload length")        \
+    X(ipv6_ext_chain, "IPv6 extension headers truncated or more than 8 of them")     \
+    X(martian_source6, "IPv6 source multicast, loopback, unspecified (not DAD) or ours") \
+    X(ipv6_link_local_transit, "link-local IPv6 source or destination: never routed") \
+    X(ipv6_multicast_scope, "IPv6 multicast beyond link-local scope (not routed)")   \
+    X(nd_bad_hop_limit, "neighbour discovery message with a hop limit other than 255") \
+    X(nd_malformed, "ND message: bad checksum, code, length, option or address")     \
+    X(nd_ignored, "ND message not for us, no owner, nothing learned")                \
+    X(nd_hold_dropped, "held IPv6 packet dropped when its next hop failed")          \
+    X(hop_limit_exceeded, "hop limit would reach zero (ICMPv6 Time Exceeded sent when allowed)") \
+    X(packet_too_big6, "IPv6 packet larger than the egress MTU (ICMPv6 Packet Too Big sent)") \
+    X(no_route6, "no IPv6 route to the destination")
 
 // Non-drop statistics.
 #define HASLB_STATS(X)                                                 \
@@ -117,7 +129,19 @@ namespace haslb::core {
     X(ike_nat_new, "clients without redirect support given to a gateway (NAT)") \
     X(ike_nat_forwarded, "packets to the cluster VIP NATed to a gateway") \
     X(ike_nat_reversed, "gateways' packets to NATed clients sent from the VIP") \
-    X(cluster_nat_expired, "cluster NAT entries removed after nat_idle")
+    X(cluster_nat_expired, "cluster NAT entries removed after nat_idle")  \
+    X(forwarded6, "IPv6 packets routed to another host")                \
+    X(icmp6_time_exceeded_sent, "ICMPv6 Time Exceeded generated")      \
+    X(icmp6_too_big_sent, "ICMPv6 Packet Too Big generated")           \
+    X(nd_solicits_sent, "neighbour solicitations sent by the resolver") \
+    X(nd_solicits_received, "neighbour solicitations seen")            \
+    X(nd_adverts_received, "neighbour advertisements seen")            \
+    X(nd_adverts_sent, "neighbour advertisements sent for ND owners")  \
+    X(nd_resolve_failed, "IPv6 next hops that did not answer NS")      \
+    X(neighbors6_learned, "IPv6 neighbour entries created or completed") \
+    X(neighbors6_updated, "IPv6 neighbour MAC changes")                \
+    X(neighbors6_expired, "IPv6 neighbour entries removed by aging")   \
+    X(neighbors6_refused, "IPv6 neighbours not learned: table full")
 
 enum class Drop : uint16_t {
 #define X(id, desc) id,

@@ -47,10 +47,17 @@ TEST_CASE("parse drops what cannot be parsed, each under its own reason", "[pars
         CHECK(one(w, f) == Verdict::kDrop);
         CHECK(core::total_drop(Drop::not_for_us) == 1);
     }
-    SECTION("IPv6") {
+    SECTION("IPv4 bytes under the IPv6 ethertype") {
         test::Bytes f = echo_to("203.0.113.10");
         f[12] = 0x86;
         f[13] = 0xdd;
+        CHECK(one(w, f) == Verdict::kDrop);
+        CHECK(core::total_drop(Drop::malformed_ipv6) == 1);
+    }
+    SECTION("LLDP") {
+        test::Bytes f = echo_to("203.0.113.10");
+        f[12] = 0x88;
+        f[13] = 0xcc;
         CHECK(one(w, f) == Verdict::kDrop);
         CHECK(core::total_drop(Drop::unsupported_ethertype) == 1);
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Classify stage: ARP and packets for the appliance itself go to the control
 // lcore; impossible sources are dropped; everything else stays kContinue as
-// transit for the service, hotline and route stages.
+// transit for the service, hotline and route stages. IPv6 packets are
+// classify6's (classify6.cpp).
 #include "core/pipeline.hpp"
 
 namespace haslb::core {
@@ -27,6 +28,7 @@ void classify_stage(Burst& b, StageCtx&) {
     for (uint16_t i = 0; i < b.n; i++) {
         if (b.verdict[i] != Verdict::kContinue) continue;
         PacketMeta* pm = meta(b.pkts[i]);
+        if (pm->cls == PktClass::kTransit6) continue;
         if (pm->cls == PktClass::kArp) {
             to_control(b, i, ControlKind::kArp);
             continue;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Parse stage: L2 (VLAN), ARP and IPv4 headers into PacketMeta. Anything that
+// Parse stage: L2 (VLAN), ARP, IPv4 and IPv6 (parse6.hpp) headers into PacketMeta. Anything that
 // cannot be parsed is dropped here under a named reason, so later stages may
 // trust meta and the headers it points to (all in the first segment).
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+#include "core/datapath/parse6.hpp"
 #include "core/pipeline.hpp"
 #include "net/headers.hpp"
 
@@ -45,6 +46,7 @@ Drop parse_one(rte_mbuf* m, const DpPort& port, PacketMeta* pm) {
         pm->cls = PktClass::kArp;
         return Drop::kCount;
     }
+    if (type == net::kEtherTypeIpv6) return parse_ipv6(m, l2, pm);
     if (type != net::kEtherTypeIpv4) return Drop::unsupported_ethertype;
 
     if (len < l2 + sizeof(rte_ipv4_hdr)) return Drop::malformed_ipv4;

@@ -34,6 +34,10 @@ void route_stage(Burst& b, core::StageCtx& ctx) {
         if (b.verdict[i] != Verdict::kContinue) continue;
         rte_mbuf* m = b.pkts[i];
         PacketMeta* pm = core::meta(m);
+        if (pm->cls == core::PktClass::kTransit6) {  // route6 decides them all; never read as IPv4
+            core::drop(b, i, Drop::no_route6);
+            continue;
+        }
         auto* ip = net::at<rte_ipv4_hdr>(m, pm->l2_len);
         if (!(pm->flags & core::kFlagLocalOrigin) && ip->time_to_live <= 1) {
             core::count_drop(Drop::ttl_exceeded);
