@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Neighbour (ARP) table of the data plane.
+// Neighbour tables of the data plane: IPv4 (ARP) and IPv6 (NDP), one
+// implementation for both (control/neigh_table.hpp).
 //
 // Update rule: the control lcore is the only writer (learning from ARP,
 // resolution, aging); workers look entries up lock-free in an rte_hash
@@ -13,6 +14,7 @@
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -102,5 +104,45 @@ void unregister_nd_owner(NdOwnerFn fn);
 // Handles an ARP frame from a worker (ControlKind::kArp): learns, then passes
 // it to the kernel when the kernel has use for it. Takes ownership.
 void arp_input(rte_mbuf* m);
+
+// --- IPv6 ---------------------------------------------------------------
+// Same machinery, rules and NeighborConfig as IPv4; the key is the 16-byte
+// address in network order. Workers read g_neigh6 as g_neigh.
+using Addr6 = std::array<uint8_t, 16>;
+extern NeighView g_neigh6;  // key: Addr6 (network order)
+
+struct Neigh6Info {
+    Addr6 ip;
+    rte_ether_addr mac;
+    NeighState state;
+    uint16_t port;
+    uint64_t age_s;
+    uint32_t held;
+};
+
+// Control lcore only; return values as the IPv4 functions.
+int neigh6_init(const config::NeighborConfig& cfg, rte_rcu_qsbr* qsbr, std::string& err);
+void neigh6_fini();
+void neigh6_set_params(const config::NeighborConfig& cfg);
+int neigh6_update(uint16_t port, const uint8_t* ip, const rte_ether_addr& mac, bool create);
+bool neigh6_get(const uint8_t* ip, NeighState& st, rte_ether_addr& mac);  // false: no entry
+// ControlKind::kHold6: meta->next_hop6 / out_port unresolved. Takes ownership.
+void neigh6_hold(rte_mbuf* m);
+void neigh6_tick(uint64_t now_tsc);
+int neigh6_del(const uint8_t* ip);  // 0 or -ENOENT
+unsigned neigh6_clear();            // entries removed
+std::vector<Neigh6Info> neigh6_list();  // sorted by address
+
+// Neighbour solicitation for `target` out of `port` (RFC 4861 7.2.2): to the
+// solicited-node multicast group, or unicast to `dst` (a re-probe), from the
+// port's address6 (link-local address for a link-local target) with the
+// source link-layer address option. Implemented in nd.cpp. Returns 0 or
+// negative errno (-ENOMEM, -ENOBUFS, -EADDRNOTAVAIL without IPv6 on the port).
+int nd_send_solicit(uint16_t port, const uint8_t* target, const rte_ether_addr* dst);
+
+// Handles an ND message from a worker (ControlKind::kNd): validates, learns,
+// answers NS for ND owners, passes what concerns the port's own addresses to
+// the kernel. Takes ownership.
+void nd_input(rte_mbuf* m);
 
 }  // namespace haslb::route

@@ -23,7 +23,9 @@ struct alignas(RTE_CACHE_LINE_SIZE) Bucket {
 };
 Bucket g_buckets[RTE_MAX_LCORE + 1];
 
-bool take_token(uint64_t now) {
+}  // namespace
+
+bool icmp_take_token(uint64_t now) {
     const unsigned id = rte_lcore_id();
     Bucket& b = g_buckets[id < RTE_MAX_LCORE ? id : RTE_MAX_LCORE];
     const uint64_t per_token = rte_get_tsc_hz() / kRate;
@@ -40,6 +42,8 @@ bool take_token(uint64_t now) {
     return true;
 }
 
+namespace {
+
 bool is_icmp_error(const rte_mbuf* m, const core::PacketMeta* pm) {
     if (pm->l4_proto != IPPROTO_ICMP) return false;
     if (rte_pktmbuf_data_len(m) < pm->l4_off + 1u) return true;  // cannot tell: stay silent
@@ -54,7 +58,7 @@ bool icmp_error_in_place(rte_mbuf* m, uint8_t type, uint8_t code, uint16_t from_
     auto* ip = net::at<rte_ipv4_hdr>(m, pm->l2_len);
     if (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) return false;
     if (is_icmp_error(m, pm)) return false;
-    if (!take_token(now)) {
+    if (!icmp_take_token(now)) {
         core::count_drop(core::Drop::icmp_rate_limited);
         return false;
     }

@@ -19,4 +19,8 @@ namespace haslb::route {
 bool icmp_error_in_place(rte_mbuf* m, uint8_t type, uint8_t code, uint16_t from_port,
                          uint64_t now_tsc);
 
+// The per-lcore token bucket both ICMP and ICMPv6 errors draw from (1000/s,
+// bursts of 100). Returns false when empty. Worker lcores.
+bool icmp_take_token(uint64_t now_tsc);
+
 }  // namespace haslb::route
