@@ -113,11 +113,12 @@ void route6_stage(Burst& b, core::StageCtx& ctx) {
     if (!k) return;
 
     // 3. Neighbours for the burst.
+    if (!g_neigh6.h) {  // no IPv6 neighbour table (a test World without IPv6): nothing resolves
+        for (uint16_t j = 0; j < k; j++) core::drop(b, kidx[j], Drop::no_route6);
+        return;
+    }
     int32_t pos[core::kBurst];
-    if (g_neigh6.h)
-        core::crc_lookup_bulk(g_neigh6.h, keys, 16, k, pos);
-    else
-        for (uint16_t j = 0; j < k; j++) pos[j] = -ENOENT;
+    core::crc_lookup_bulk(g_neigh6.h, keys, 16, k, pos);
     for (uint16_t j = 0; j < k; j++) {
         const uint16_t i = kidx[j];
         rte_mbuf* m = b.pkts[i];
