@@ -3,10 +3,12 @@
 // classify, SLB, RRP snoop, hotline, route; the HA-SLB world of
 // slb_world.hpp and the hotline world of hotline_world.hpp) and,
 // for what they hand to the control lcore, the ARP and hold handlers and
-// the SLB event handler. Input: one byte selecting the ingress port, then the
+// the SLB event handler, with IPv6 (world6.hpp: FIB6, IPv6 neighbours) and
+// the ND and IPv6 hold handlers. Input: one byte selecting the ingress port, then the
 // frame. Beyond "no crash", it checks what every packet must satisfy:
 // a verdict, exactly one named reason per drop, a transmitted frame that is
-// a well-formed IPv4 packet with a valid header checksum, and a TCP/UDP
+// a well-formed IPv4 packet with a valid header checksum (or an IPv6 packet
+// whose payload length matches the frame), and a TCP/UDP
 // checksum that was right on the way in is right on the way out (NAT and
 // HTTP redirect rewrites).
 #include <rte_ip.h>
@@ -23,12 +25,14 @@
 #include "hotline_world.hpp"
 #include "slb_world.hpp"
 #include "world.hpp"
+#include "world6.hpp"
 
 using namespace haslb;
 
 namespace {
 
 test::World* g_world;
+test::World6* g_world6;
 
 uint64_t total_drops() {
     uint64_t n = 0;
@@ -65,8 +69,9 @@ int l4_checksum(const std::vector<uint8_t>& f, size_t l2) {
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     g_world = new test::World();
+    g_world6 = new test::World6();
     std::string err;
-    if (!g_world->ok() || test::setup_slb(err) != 0 || test::setup_hotline(err) != 0) {
+    if (!g_world->ok() || !g_world6->ok() || test::setup_slb(err) != 0 || test::setup_hotline(err) != 0) {
         fprintf(stderr, "test world: %s %s\n", g_world->error().c_str(), err.c_str());
         abort();
     }
@@ -94,6 +99,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 const core::PacketMeta* pm = core::meta(m);
                 if (pm->out_port >= core::g_dp.nb_ports) fail("tx to a port that does not exist");
                 const auto out = test::World::bytes(m);
+                if (pm->cls == core::PktClass::kTransit6) {
+                    if (out.size() < pm->l2_len + sizeof(rte_ipv6_hdr)) fail("tx frame shorter than IPv6");
+                    auto* ip6 = reinterpret_cast<const rte_ipv6_hdr*>(out.data() + pm->l2_len);
+                    if (out.size() != pm->l2_len + sizeof(rte_ipv6_hdr) + rte_be_to_cpu_16(ip6->payload_len))
+                        fail("tx frame length differs from the IPv6 payload length");
+                    break;
+                }
                 if (out.size() < pm->l2_len + sizeof(rte_ipv4_hdr))
                     fail("tx frame shorter than IPv4");
                 auto* ip = reinterpret_cast<const rte_ipv4_hdr*>(out.data() + pm->l2_len);
@@ -111,6 +123,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                     b.pkts[i] = nullptr;
                 } else if (core::meta(m)->ctl == core::ControlKind::kHold) {
                     route::neigh_hold(m);
+                    b.pkts[i] = nullptr;
+                } else if (core::meta(m)->ctl == core::ControlKind::kNd) {
+                    route::nd_input(m);
+                    b.pkts[i] = nullptr;
+                } else if (core::meta(m)->ctl == core::ControlKind::kHold6) {
+                    route::neigh6_hold(m);
                     b.pkts[i] = nullptr;
                 }
                 break;
