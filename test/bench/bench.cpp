@@ -53,6 +53,7 @@
 #include "slb/slb.hpp"
 #include "slb_world.hpp"
 #include "world.hpp"
+#include "world6.hpp"
 
 using namespace haslb;
 
@@ -430,6 +431,11 @@ int run_size(uint32_t n, const Options& o, InsnCounter& insn, SizeResult& sr) {
         fmt::print(stderr, "haslb-bench: world: {}\n", w.error());
         return 1;
     }
+    test::World6 w6;
+    if (!w6.ok()) {
+        fmt::print(stderr, "haslb-bench: IPv6 world: {}\n", w6.error());
+        return 1;
+    }
     std::string err;
     for (uint32_t base : {kRedirBase, kNormalBase})
         if (route::route_add_static(base, 8, test::ip4("198.51.100.11"), err)) {
@@ -519,6 +525,21 @@ int run_size(uint32_t n, const Options& o, InsnCounter& insn, SizeResult& sr) {
                           test::ip4("203.0.113.129") + (f >> 8) % 120, uint16_t(1024 + f), 9);
             io.t.add(fr);
             rt.t.add(fr);
+        }
+    }
+    {
+        Path& p = path("route6", "routed IPv6 transit (access -> 2001:db8:cc::/48)", Kind::kPipeline,
+                       0, core::Verdict::kTx);
+        p.stat = core::Stat::forwarded6;
+        p.drop = core::Drop::no_route6;
+        for (uint32_t f = 0; f < std::min<uint32_t>(flows, 4096); f++) {
+            test::Ipv6Spec s;
+            s.src_mac = pdsn_mac;
+            s.dst_mac = access_mac;
+            s.src = fmt::format("2001:db8:a::{:x}", 0x10 + f % 200);
+            s.dst = fmt::format("2001:db8:cc:{:x}::{:x}", (f >> 8) % 120, f % 256 + 1);
+            s.payload = test::udp6(s.src, s.dst, uint16_t(1024 + f), 9, test::Bytes(18, 0));
+            p.t.add(test::ipv6(s));
         }
     }
     {
@@ -660,7 +681,7 @@ std::vector<std::string> split(const std::string& s) {
     return v;
 }
 
-const char* kPathOrder[] = {"io",      "route",  "normal",  "redirect",
+const char* kPathOrder[] = {"io",      "route",  "route6", "normal",  "redirect",
                             "reverse", "filter", "rrq-new", "rrq-known"};
 
 }  // namespace

@@ -15,7 +15,7 @@ import tempfile
 import time
 from xml.sax.saxutils import escape, quoteattr
 
-PATHS = ["io", "route", "normal", "redirect", "reverse", "filter", "rrq-new", "rrq-known"]
+PATHS = ["io", "route", "route6", "normal", "redirect", "reverse", "filter", "rrq-new", "rrq-known"]
 
 
 def check(binary):
