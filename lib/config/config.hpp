@@ -21,9 +21,12 @@ struct Ipv4Prefix {
     uint8_t len = 0;
 };
 
-// IPv6 address (network order) plus prefix length.
+// IPv6 address in network order.
+using Ipv6Addr = std::array<uint8_t, 16>;
+
+// IPv6 address plus prefix length.
 struct Ipv6Prefix {
-    std::array<uint8_t, 16> addr{};
+    Ipv6Addr addr{};
     uint8_t len = 0;
 };
 
@@ -80,13 +83,15 @@ struct PortConfig {
 struct RouteConfig {
     Ipv4Prefix prefix;
     uint32_t via = 0;  // next hop, host byte order; must be on a connected subnet
+    size_t index = 0;  // position in the `routes` list (for messages)
     Origin origin;
 };
 
 // reloadable. An IPv6 entry of the `routes` list.
 struct Route6Config {
     Ipv6Prefix prefix;
-    std::array<uint8_t, 16> via{};  // next hop, network order; on a port's IPv6 subnet
+    Ipv6Addr via{};    // next hop; a global address on a port's IPv6 subnet
+    size_t index = 0;  // position in the `routes` list (for messages)
     Origin origin;
 };
 
@@ -404,6 +409,12 @@ int parse_mac(const std::string& s, MacAddr& out);            // "02:00:00:00:00
 std::string format_ipv4(uint32_t host_order);
 std::string format_prefix(const Ipv4Prefix& p);
 std::string format_mac(const MacAddr& m);
+// IPv6 (addr6.cpp): "2001:db8::1" (inet_pton; must contain ':'; no zone),
+// "2001:db8::/32"; printed in RFC 5952 form.
+int parse_ipv6(const std::string& s, Ipv6Addr& out);
+int parse_prefix6(const std::string& s, Ipv6Prefix& out);
+std::string format_ipv6(const Ipv6Addr& a);
+std::string format_prefix6(const Ipv6Prefix& p);
 
 // One IOS extended access control entry (the text of an `acls` entry):
 //   permit|deny PROTO SRC [SPORT] DST [DPORT]

@@ -101,12 +101,40 @@ void parse_address(Ctx& ctx, const lc::Setting& g, PortConfig& p) {
     p.address = a;
 }
 
+// `address6` (optional): the port's global IPv6 address and on-link prefix.
+void parse_address6(Ctx& ctx, const lc::Setting& g, PortConfig& p) {
+    std::string text;
+    if (!ctx.get_string(g, "address6", text)) return;
+    const lc::Setting& s = g["address6"];
+    Ipv6Prefix a;
+    if (parse_prefix6(text, a) < 0) {
+        ctx.error(s, fmt::format("\"{}\" is not an IPv6 prefix (2001:db8::1/64)", text));
+        return;
+    }
+    if (a.len == 0 || a.len > 127) {
+        ctx.error(s, fmt::format("\"{}\": a port's IPv6 subnet must be /1 to /127", text));
+        return;
+    }
+    if (auto why = not_unicast6_reason(a.addr); !why.empty()) {
+        ctx.error(s, fmt::format("{} is {}", format_ipv6(a.addr), why));
+        return;
+    }
+    if (a.addr == network6_of(a)) {
+        ctx.error(s, fmt::format("{} is the subnet-router anycast address of {}; use a host "
+                                 "address",
+                                 format_ipv6(a.addr), format_prefix6({a.addr, a.len})));
+        return;
+    }
+    p.address6 = a;
+}
+
 void parse_port(Ctx& ctx, const lc::Setting& g, const Config& cfg, PortConfig& p) {
     p.origin = ctx.origin(g);
     p.mtu = cfg.driver.mtu;
     if (!ctx.expect_group(g)) return;
     ctx.check_keys(
-        g, {"name", "device", "address", "mac", "vlan", "mtu", "rx_queue_size", "tx_queue_size"});
+        g, {"name", "device", "address", "address6", "mac", "vlan", "mtu", "rx_queue_size",
+            "tx_queue_size"});
     std::string s;
     if (ctx.get_string(g, "name", s, true)) {
         if (is_port_name(s))
@@ -128,6 +156,7 @@ void parse_port(Ctx& ctx, const lc::Setting& g, const Config& cfg, PortConfig& p
             p.device = s;
     }
     parse_address(ctx, g, p);
+    parse_address6(ctx, g, p);
     if (ctx.get_string(g, "mac", s)) {
         MacAddr m;
         if (parse_mac(s, m) < 0)

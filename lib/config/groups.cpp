@@ -19,7 +19,7 @@ constexpr GroupSpec kGroups[] = {
 constexpr CrossCheck kCrossChecks[] = {
     {check_ports, {"eal", "ports"}},
     {check_pci, {"eal", "driver", "ports"}},
-    {check_routes, {"ports", "routes"}},
+    {check_routes_all, {"ports", "routes"}},
     {check_resources, {"eal", "driver", "mempool", "ports"}},
     {check_console, {"eal", "console"}},
     {check_slb, {"slb"}},

@@ -66,6 +66,7 @@ void parse_radius(Ctx& ctx, const lc::Setting& group, Config& out);  // group_ra
 void check_ports(Ctx& ctx, const Config& cfg);
 void check_pci(Ctx& ctx, const Config& cfg);
 void check_routes(Ctx& ctx, const Config& cfg);
+void check_routes_all(Ctx& ctx, const Config& cfg);  // IPv4 and IPv6
 void check_resources(Ctx& ctx, const Config& cfg);
 void check_console(Ctx& ctx, const Config& cfg);
 void check_slb(Ctx& ctx, const Config& cfg);                          // check_slb.cpp
@@ -107,6 +108,17 @@ inline bool contains(const Ipv4Prefix& p, uint32_t a) {
 // broadcast address. "" if it can. Ports whose address did not parse are
 // skipped. check_slb.cpp.
 std::string port_conflict(const Config& cfg, uint32_t a);
+
+// IPv6 prefix arithmetic and host-address checks (addr6.cpp).
+Ipv6Addr network6_of(const Ipv6Prefix& p);
+bool contains6(const Ipv6Prefix& p, const Ipv6Addr& a);
+// Why `a` cannot be a global IPv6 host address (::, ::1, multicast,
+// link-local, IPv4-mapped), or "" if it can.
+std::string_view not_unicast6_reason(const Ipv6Addr& a);
+// Why `a` cannot be an IPv6 host behind a port: a port's own address6, or
+// its subnet-router anycast address (the subnet's all-zero host). "" if it
+// can. validate.cpp.
+std::string port_conflict6(const Config& cfg, const Ipv6Addr& a);
 
 // Why `a` cannot be a host address (0/8, 127/8, multicast, class E,
 // limited broadcast), or "" if it can.

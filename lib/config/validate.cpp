@@ -62,6 +62,86 @@ void check_vdev_queues(Ctx& ctx, size_t i, const PortConfig& p, const std::strin
     }
 }
 
+// address6: unique, subnets disjoint.
+void check_ports6(Ctx& ctx, const Config& cfg) {
+    for (size_t i = 0; i < cfg.ports.size(); ++i) {
+        const PortConfig& p = cfg.ports[i];
+        if (!p.address6) continue;
+        for (size_t j = 0; j < i; ++j) {
+            const PortConfig& q = cfg.ports[j];
+            if (!q.address6) continue;
+            const std::string key = fmt::format("ports.[{}].address6", i);
+            if (p.address6->addr == q.address6->addr) {
+                ctx.error_at(key, p.origin,
+                             fmt::format("address {} is already used by port \"{}\" ({})",
+                                         format_ipv6(p.address6->addr), q.name, where(q.origin)));
+            } else if (contains6(*p.address6, q.address6->addr) ||
+                       contains6(*q.address6, p.address6->addr)) {
+                ctx.error_at(
+                    key, p.origin,
+                    fmt::format("subnet {} overlaps subnet {} of port \"{}\" ({})",
+                                format_prefix6({network6_of(*p.address6), p.address6->len}),
+                                format_prefix6({network6_of(*q.address6), q.address6->len}),
+                                q.name, where(q.origin)));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+std::string port_conflict6(const Config& cfg, const Ipv6Addr& a) {
+    for (const PortConfig& p : cfg.ports) {
+        if (!p.address6) continue;
+        if (p.address6->addr == a) return fmt::format("the IPv6 address of port \"{}\"", p.name);
+        if (network6_of(*p.address6) == a)
+            return fmt::format("the subnet-router anycast address of port \"{}\"'s subnet {}",
+                               p.name, format_prefix6({a, p.address6->len}));
+    }
+    return "";
+}
+
+namespace {
+
+void check_routes6(Ctx& ctx, const Config& cfg) {
+    std::string subnets;  // for messages
+    for (const PortConfig& p : cfg.ports)
+        if (p.address6)
+            subnets += fmt::format("{}{} {}", subnets.empty() ? "" : ", ", p.name,
+                                   format_prefix6({network6_of(*p.address6), p.address6->len}));
+    if (subnets.empty()) subnets = "no port has an address6";
+    for (size_t i = 0; i < cfg.routes6.size(); ++i) {
+        const Route6Config& r = cfg.routes6[i];
+        const std::string prefix_key = fmt::format("routes.[{}].prefix", r.index);
+        const std::string via_key = fmt::format("routes.[{}].via", r.index);
+        for (size_t j = 0; j < i; ++j) {
+            const Route6Config& o = cfg.routes6[j];
+            if (o.prefix.addr == r.prefix.addr && o.prefix.len == r.prefix.len) {
+                ctx.error_at(prefix_key, r.origin,
+                             fmt::format("{} is already routed by routes.[{}] ({})",
+                                         format_prefix6(r.prefix), o.index, where(o.origin)));
+                break;
+            }
+        }
+        const PortConfig* on = nullptr;
+        for (const PortConfig& p : cfg.ports) {
+            if (!p.address6) continue;
+            const Ipv6Prefix net{network6_of(*p.address6), p.address6->len};
+            if (net.addr == r.prefix.addr && net.len == r.prefix.len)
+                ctx.error_at(prefix_key, r.origin,
+                             fmt::format("{} is the connected subnet of port \"{}\"",
+                                         format_prefix6(net), p.name));
+            if (contains6(*p.address6, r.via) && !on) on = &p;
+        }
+        const std::string via = format_ipv6(r.via);
+        if (!on)
+            ctx.error_at(via_key, r.origin,
+                         fmt::format("next hop {} is not on any port IPv6 subnet ({})", via, subnets));
+        else if (auto why = port_conflict6(cfg, r.via); !why.empty())
+            ctx.error_at(via_key, r.origin, fmt::format("next hop {} is {}", via, why));
+    }
+}
+
 }  // namespace
 
 void check_ports(Ctx& ctx, const Config& cfg) {
@@ -96,6 +176,7 @@ void check_ports(Ctx& ctx, const Config& cfg) {
         }
         check_vdev_queues(ctx, i, p, id, workers);
     }
+    check_ports6(ctx, cfg);
 }
 
 void check_pci(Ctx& ctx, const Config& cfg) {
@@ -126,14 +207,14 @@ void check_routes(Ctx& ctx, const Config& cfg) {
                                format_prefix({network_of(p.address), p.address.len}));
     for (size_t i = 0; i < cfg.routes.size(); ++i) {
         const RouteConfig& r = cfg.routes[i];
-        std::string prefix_key = fmt::format("routes.[{}].prefix", i);
-        std::string via_key = fmt::format("routes.[{}].via", i);
+        std::string prefix_key = fmt::format("routes.[{}].prefix", r.index);
+        std::string via_key = fmt::format("routes.[{}].via", r.index);
         uint64_t k = uint64_t{r.prefix.addr} << 8 | r.prefix.len;
         if (auto [it, fresh] = first.try_emplace(k, i); !fresh) {
             const RouteConfig& o = cfg.routes[it->second];
             ctx.error_at(prefix_key, r.origin,
                          fmt::format("{} is already routed by routes.[{}] ({})",
-                                     format_prefix(r.prefix), it->second, where(o.origin)));
+                                     format_prefix(r.prefix), o.index, where(o.origin)));
         }
         const PortConfig* on = nullptr;
         for (const PortConfig& p : cfg.ports) {
@@ -160,6 +241,11 @@ void check_routes(Ctx& ctx, const Config& cfg) {
                             r.via == network_of(on->address) ? "network" : "broadcast", on->name));
         }
     }
+}
+
+void check_routes_all(Ctx& ctx, const Config& cfg) {
+    check_routes(ctx, cfg);
+    check_routes6(ctx, cfg);
 }
 
 void check_resources(Ctx& ctx, const Config& cfg) {

@@ -6,6 +6,7 @@
 
 #include <rte_ethdev.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,12 @@ namespace haslb::core {
 int ports_init(const config::Config& cfg, unsigned nb_workers, std::string& err);
 void ports_fini();
 
+// Sets a port's IPv6 fields from its address6: addr6/plen6 and the
+// link-local address the kernel gives its tap (fe80::/64 + modified EUI-64
+// of dp.mac, RFC 4291 2.5.1); all zero without one (no IPv6 on the port).
+// Call after dp.mac is set. Also used by the unit-test world.
+void port_set_ipv6(DpPort& dp, const std::optional<config::Ipv6Prefix>& address6);
+
 // Stops and closes an ethdev and marks the id kNoPort; nothing if already so.
 void port_stop_close(uint16_t& port_id);
 
@@ -27,6 +34,8 @@ struct PortView {
     std::string name;
     std::string device;
     std::string address;  // "A.B.C.D/len"
+    std::string address6;  // "2001:db8::1/64", "" without IPv6
+    std::string ll6;       // its link-local address, "" without IPv6
     std::string mac;
     bool link_up;
     uint32_t speed_mbps;

@@ -17,6 +17,7 @@
 #include "core/pipeline.hpp"
 #include "core/rcu.hpp"
 #include "route/fib.hpp"
+#include "core/ports.hpp"
 #include "route/neighbor.hpp"
 
 namespace haslb::test {
@@ -29,11 +30,16 @@ struct HostDef {
     const char* mac;
     const char* host_ip;
     const char* host_mac;
+    const char* addr6;    // the port's address6
+    const char* host_ip6;  // the host's IPv6 address
 };
 constexpr HostDef kPorts[] = {
-    {"access", "192.0.2.1", "192.0.2.0/24", "02:00:00:00:01:01", "192.0.2.10", "02:00:00:00:0a:0a"},
-    {"farm", "198.51.100.1", "198.51.100.0/24", "02:00:00:00:02:01", "198.51.100.11", "02:00:00:00:0b:0b"},
-    {"core", "203.0.113.1", "203.0.113.0/25", "02:00:00:00:03:01", "203.0.113.10", "02:00:00:00:0c:0c"},
+    {"access", "192.0.2.1", "192.0.2.0/24", "02:00:00:00:01:01", "192.0.2.10", "02:00:00:00:0a:0a",
+     "2001:db8:a::1/64", "2001:db8:a::10"},
+    {"farm", "198.51.100.1", "198.51.100.0/24", "02:00:00:00:02:01", "198.51.100.11",
+     "02:00:00:00:0b:0b", "2001:db8:f::1/64", "2001:db8:f::11"},
+    {"core", "203.0.113.1", "203.0.113.0/25", "02:00:00:00:03:01", "203.0.113.10", "02:00:00:00:0c:0c",
+     "2001:db8:c::1/64", "2001:db8:c::10"},
 };
 
 uint32_t ip(const char* s) {
@@ -113,6 +119,9 @@ World::World() {
         d.mask = pfx.len ? ~0u << (32 - pfx.len) : 0;
         d.bcast = d.addr | ~d.mask;
         d.mac = mac(kPorts[p].mac);
+        config::Ipv6Prefix a6;
+        config::parse_prefix6(kPorts[p].addr6, a6);
+        core::port_set_ipv6(d, a6);
         d.port_id = uint16_t(pid);
         d.tap_port_id = core::kNoPort;
         d.vlan = 0;

@@ -26,6 +26,13 @@ void show_ports(cmdline* cl, const std::vector<std::string>&) {
                            v.index, v.name, v.device, v.address, v.mac, v.link_up ? "up" : "down",
                            v.stats.ipackets, v.stats.ibytes, v.stats.opackets, v.stats.obytes,
                            v.rx_dropped + v.tx_dropped);
+    std::string v6;
+    for (const auto& v : port_views())
+        if (!v.address6.empty())
+            v6 += fmt::format("{:<5} {:<10} {:<40} {}\n", v.index, v.name, v.address6, v.ll6);
+    if (!v6.empty())
+        out += fmt::format("\n{:<5} {:<10} {:<40} {}\n", "Port", "Name", "IPv6 address",
+                           "Link-local") + v6;
     console::print(cl, out);
 }
 

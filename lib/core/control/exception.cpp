@@ -64,6 +64,79 @@ int set_address(int fd, const std::string& ifname, const config::Ipv4Prefix& a, 
     return ifreq_ioctl(fd, SIOCSIFNETMASK, ifr, "SIOCSIFNETMASK", err);
 }
 
+// struct in6_ifreq of <linux/ipv6.h> (glibc's headers do not carry it).
+struct In6Ifreq {
+    in6_addr addr;
+    uint32_t prefixlen;
+    int ifindex;
+};
+
+in6_addr in6_of(const config::Ipv6Addr& a) {
+    in6_addr x{};
+    memcpy(x.s6_addr, a.data(), 16);
+    return x;
+}
+
+void write_sysctl(const char* path, const char* value);
+
+// A port's address6 on its tap: IPv6 on for that tap only, no duplicate
+// address detection (the data plane owns the segment and answers for the
+// address itself), no router solicitations or autoconfiguration from RAs.
+int set_address6(const std::string& ifname, const config::Ipv6Prefix& a, std::string& err) {
+    for (const char* key : {"accept_dad", "router_solicitations", "accept_ra", "autoconf"})
+        write_sysctl(fmt::format("/proc/sys/net/ipv6/conf/{}/{}", ifname, key).c_str(), "0");
+    write_sysctl(fmt::format("/proc/sys/net/ipv6/conf/{}/disable_ipv6", ifname).c_str(), "0");
+    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        err = fmt::format("IPv6 socket for {}: {}", ifname, strerror(errno));
+        return -errno;
+    }
+    In6Ifreq r{in6_of(a.addr), a.len, int(if_nametoindex(ifname.c_str()))};
+    int rc = 0;
+    if (r.ifindex == 0 || ioctl(fd, SIOCSIFADDR, &r) != 0) {
+        rc = -errno;
+        err = fmt::format("cannot give {} address {}: {}", ifname, config::format_prefix6(a),
+                          strerror(errno));
+    }
+    close(fd);
+    return rc;
+}
+
+// IPv6 static routes in the kernel: through the port whose subnet holds the
+// next hop (the loader checked there is one).
+int route6_ioctl(unsigned long req, const config::Config& cfg, const config::Route6Config& r,
+                 std::string& err) {
+    in6_rtmsg rt{};
+    rt.rtmsg_dst = in6_of(r.prefix.addr);
+    rt.rtmsg_dst_len = r.prefix.len;
+    rt.rtmsg_gateway = in6_of(r.via);
+    rt.rtmsg_flags = RTF_UP | RTF_GATEWAY;
+    rt.rtmsg_metric = 1;
+    for (const auto& pc : cfg.ports) {
+        if (!pc.address6) continue;
+        config::Ipv6Prefix net = *pc.address6;
+        bool on = true;
+        for (unsigned bit = 0; bit < net.len && on; bit++)
+            on = ((net.addr[bit / 8] ^ r.via[bit / 8]) & (0x80 >> (bit % 8))) == 0;
+        if (on) rt.rtmsg_ifindex = int(if_nametoindex(pc.name.c_str()));
+    }
+    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int rc = fd < 0 ? -errno : (ioctl(fd, req, &rt) == 0 ? 0 : -errno);
+    if (fd >= 0) close(fd);
+    if (rc)
+        err = fmt::format("cannot {} route {} via {} in the exception namespace: {}",
+                          req == SIOCADDRT ? "add" : "delete", config::format_prefix6(r.prefix),
+                          config::format_ipv6(r.via), strerror(-rc));
+    return rc;
+}
+
+bool has_route6(const std::vector<config::Route6Config>& v, const config::Route6Config& r) {
+    for (const auto& x : v)
+        if (x.prefix.addr == r.prefix.addr && x.prefix.len == r.prefix.len && x.via == r.via)
+            return true;
+    return false;
+}
+
 int route_ioctl(int fd, unsigned long req, const config::RouteConfig& r, std::string& err) {
     rtentry rt{};
     sockaddr_in dst = sin_of(r.prefix.addr), gw = sin_of(r.via),
@@ -109,6 +182,11 @@ int kernel_routes_reload(const config::Config& cur, const config::Config& next, 
     for (const auto& r : next.routes)
         if (!has_route(cur.routes, r) && (result = add_route(fd, r, err))) msg += err + "\n";
     close(fd);
+    for (const auto& r : cur.routes6)
+        if (!has_route6(next.routes6, r) && route6_ioctl(SIOCDELRT, cur, r, err)) msg += err + "\n";
+    for (const auto& r : next.routes6)
+        if (!has_route6(cur.routes6, r) && (result = route6_ioctl(SIOCADDRT, next, r, err)))
+            msg += err + "\n";
     return result;
 }
 
@@ -121,8 +199,8 @@ void write_sysctl(const char* path, const char* value) {
 }
 
 // The kernel answers ARP only for the address of the tap the request came in
-// on (no ARP flux between segments), never forwards, and does not speak IPv6
-// on the taps (the data plane drops IPv6 anyway).
+// on (no ARP flux between segments), never forwards, and speaks IPv6 only on
+// the taps of ports with an address6 (set_address6 turns it on there).
 void tune_namespace() {
     write_sysctl("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
     write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
@@ -242,9 +320,12 @@ int exception_init(const config::Config& cfg, std::string& err) {
         if ((rc = start_tap(tap, err)) != 0) break;
         g_dp.ports[p].tap_port_id = tap;
         if ((rc = set_address(fd, pc.name, pc.address, err)) != 0) break;
+        if (pc.address6 && (rc = set_address6(pc.name, *pc.address6, err)) != 0) break;
         rc = link_up(fd, pc.name.c_str(), err);
     }
     for (size_t r = 0; rc == 0 && r < cfg.routes.size(); r++) rc = add_route(fd, cfg.routes[r], err);
+    for (size_t r = 0; rc == 0 && r < cfg.routes6.size(); r++)
+        rc = route6_ioctl(SIOCADDRT, cfg, cfg.routes6[r], err);
     close(fd);
     if (rc != 0) return rc;
     set_control_handler(ControlKind::kLocal, deliver_to_kernel);

@@ -11,6 +11,7 @@
 namespace haslb::core {
 namespace {
 
+
 struct PortStatic {
     std::string name;
     std::string device;
@@ -145,6 +146,7 @@ int setup_port(const config::Config& cfg, uint16_t idx, unsigned nb_workers, std
     dp.mask = pc.address.len ? ~0u << (32 - pc.address.len) : 0;
     dp.bcast = dp.addr | ~dp.mask;
     rte_eth_macaddr_get(pid, &dp.mac);
+    port_set_ipv6(dp, pc.address6);
     dp.port_id = pid;
     dp.tap_port_id = kNoPort;
     dp.vlan = pc.vlan;
@@ -179,6 +181,19 @@ int ports_init(const config::Config& cfg, unsigned nb_workers, std::string& err)
     return 0;
 }
 
+void port_set_ipv6(DpPort& dp, const std::optional<config::Ipv6Prefix>& address6) {
+    memset(dp.addr6, 0, sizeof(dp.addr6));
+    memset(dp.ll6, 0, sizeof(dp.ll6));
+    dp.plen6 = 0;
+    if (!address6) return;
+    memcpy(dp.addr6, address6->addr.data(), 16);
+    dp.plen6 = address6->len;
+    const uint8_t* m = dp.mac.addr_bytes;
+    const uint8_t ll[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, uint8_t(m[0] ^ 0x02), m[1], m[2], 0xff,
+                            0xfe, m[3], m[4], m[5]};
+    memcpy(dp.ll6, ll, 16);
+}
+
 void port_stop_close(uint16_t& port_id) {
     if (port_id == kNoPort) return;
     rte_eth_dev_stop(port_id);
@@ -203,6 +218,14 @@ std::vector<PortView> port_views() {
         v.device = dev_name(g_static[i].device);
         v.address = config::format_prefix(g_static[i].address);
         v.mac = config::format_mac(port_mac(i));
+        if (dp.plen6) {
+            config::Ipv6Prefix a6;
+            memcpy(a6.addr.data(), dp.addr6, 16);
+            a6.len = dp.plen6;
+            v.address6 = config::format_prefix6(a6);
+            memcpy(a6.addr.data(), dp.ll6, 16);
+            v.ll6 = config::format_ipv6(a6.addr);
+        }
         rte_eth_link link{};
         rte_eth_link_get_nowait(dp.port_id, &link);
         v.link_up = link.link_status == RTE_ETH_LINK_UP;

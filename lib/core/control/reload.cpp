@@ -21,7 +21,10 @@ config::Config g_running;
 
 bool same_port(const config::PortConfig& a, const config::PortConfig& b) {
     return a.name == b.name && a.device == b.device && a.address.addr == b.address.addr &&
-           a.address.len == b.address.len && a.mac == b.mac && a.vlan == b.vlan && a.mtu == b.mtu &&
+           a.address.len == b.address.len && a.address6.has_value() == b.address6.has_value() &&
+           (!a.address6 || (a.address6->addr == b.address6->addr &&
+                            a.address6->len == b.address6->len)) &&
+           a.mac == b.mac && a.vlan == b.vlan && a.mtu == b.mtu &&
            a.rx_queue_size == b.rx_queue_size && a.tx_queue_size == b.tx_queue_size;
 }
 

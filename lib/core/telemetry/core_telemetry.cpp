@@ -29,6 +29,8 @@ int tel_ports(const char*, const char*, rte_tel_data* d) {
         rte_tel_data_add_dict_int(p, "port_id", v.index);
         rte_tel_data_add_dict_string(p, "device", v.device.c_str());
         rte_tel_data_add_dict_string(p, "address", v.address.c_str());
+        rte_tel_data_add_dict_string(p, "address6", v.address6.c_str());
+        rte_tel_data_add_dict_string(p, "link_local6", v.ll6.c_str());
         rte_tel_data_add_dict_string(p, "mac", v.mac.c_str());
         rte_tel_data_add_dict_string(p, "link", v.link_up ? "up" : "down");
         rte_tel_data_add_dict_u64(p, "rx_packets", v.stats.ipackets);

@@ -59,11 +59,13 @@ class Port:
     appliance address and `ifname` to the segment's interface name;
     `driver` is "af_packet" (veth made by the lab) or "tap" (haslb creates
     the tap, the lab bridges it). `settings` is extra libconfig text inside
-    the port's group, e.g. 'mac = "02:00:00:00:00:01";'.
+    the port's group, e.g. 'mac = "02:00:00:00:00:01";'. `address6`
+    defaults to the segment's (None: no IPv6 on the port).
     """
     name: str
     segment: object
     address: str = None
+    address6: str = None
     driver: str = "af_packet"
     ifname: str = None
     settings: str = ""
@@ -207,8 +209,10 @@ class Haslb:
             rows = []
             for i, p in enumerate(self.ports):
                 addr = p.address or p.segment.address
+                addr6 = p.address6 or p.segment.address6
+                v6 = f'address6 = "{addr6}"; ' if addr6 else ""
                 rows.append(f'  {{ name = "{p.name}"; device = "{p.device(i)}"; '
-                            f'address = "{addr}"; {p.settings}}}')
+                            f'address = "{addr}"; {v6}{p.settings}}}')
             lines.append(",\n".join(rows))
             lines.append(");")
         if self.routes:

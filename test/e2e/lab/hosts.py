@@ -173,10 +173,11 @@ class Segment:
     """One L2 segment: a bridge in the dut namespace, the appliance's
     address on it and the interface name of haslb's port."""
 
-    def __init__(self, lab, name, address, ifname, tap):
+    def __init__(self, lab, name, address, ifname, tap, address6=None):
         self.lab = lab
         self.name = name
         self.interface = ipaddress.IPv4Interface(address)
+        self.interface6 = ipaddress.IPv6Interface(address6) if address6 else None
         self.network = self.interface.network
         self.ifname = ifname
         self.tap = tap
@@ -192,6 +193,16 @@ class Segment:
         """The appliance's address without prefix length."""
         return str(self.interface.ip)
 
+    @property
+    def address6(self):
+        """The appliance's IPv6 address with prefix length, or None."""
+        return self.interface6.with_prefixlen if self.interface6 else None
+
+    @property
+    def gateway6(self):
+        """The appliance's IPv6 address without prefix length, or None."""
+        return str(self.interface6.ip) if self.interface6 else None
+
     def __repr__(self):
         return f"<Segment {self.name} {self.network} bridge {self.bridge}>"
 
@@ -199,16 +210,35 @@ class Segment:
 class Host(Netns):
     """A host namespace `<prefix>-<name>` on one segment (interface eth0)."""
 
-    def __init__(self, lab, name, segment, address):
+    def __init__(self, lab, name, segment, address, address6=None):
         super().__init__(lab, f"{lab.prefix}-{name}")
         self.host = name
         self.segment = segment
         self.interface = ipaddress.IPv4Interface(address)
+        self.interface6 = ipaddress.IPv6Interface(address6) if address6 else None
 
     @property
     def ip(self):
         """The host's address on its segment, without prefix length."""
         return str(self.interface.ip)
+
+    @property
+    def ip6(self):
+        """The host's IPv6 address on its segment (no prefix length), or None."""
+        return str(self.interface6.ip) if self.interface6 else None
+
+    def enable_ipv6(self, dev="eth0"):
+        """Turns IPv6 on in this namespace for `dev` and lo, without
+        duplicate address detection, router solicitations or SLAAC (so an
+        address is usable at once and the segment stays quiet)."""
+        pre = "net__ipv6__conf__"
+        settings = {}
+        for ifc in ("default", "all", dev, "lo"):
+            settings[f"{pre}{ifc}__accept_dad"] = 0
+            settings[f"{pre}{ifc}__router_solicitations"] = 0
+            settings[f"{pre}{ifc}__accept_ra"] = 0
+        self.sysctl(**settings)
+        self.sysctl(**{f"{pre}{ifc}__disable_ipv6": 0 for ifc in ("default", "all", dev, "lo")})
 
     @property
     def mac_address(self):
@@ -220,8 +250,8 @@ class Host(Netns):
         self.iproute("addr", "add", address, "dev", dev)
 
     def add_route(self, prefix, via=None, dev=None):
-        """Adds a route in the host's table."""
-        args = ["route", "add", prefix]
+        """Adds a route in the host's table (IPv4 or IPv6, by the prefix)."""
+        args = (["-6"] if ":" in prefix else []) + ["route", "add", prefix]
         if via:
             args += ["via", via]
         if dev:

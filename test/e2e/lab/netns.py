@@ -173,15 +173,16 @@ class Lab:
         ns.sysctl(net__ipv6__conf__all__disable_ipv6=1, net__ipv6__conf__default__disable_ipv6=1)
         return ns
 
-    def add_segment(self, name, address, *, ifname=None, tap=False):
+    def add_segment(self, name, address, *, ifname=None, tap=False, address6=None):
         """Creates segment `name` whose appliance address is `address`
-        ("192.0.2.1/24"): bridge `br-<name>` in the dut namespace and, unless
+        ("192.0.2.1/24") and, with `address6` ("2001:db8:a::1/64"), IPv6
+        address: bridge `br-<name>` in the dut namespace and, unless
         `tap`, a veth whose end `ifname` (default `lab-<name>`) is haslb's
         af_packet port. With `tap`, call attach_tap() once haslb runs (the
         Haslb helper does it for tap ports)."""
         if name in self.segments:
             raise ValueError(f"segment {name} exists")
-        seg = Segment(self, name, address, ifname or f"lab-{name}"[:IFNAMSIZ], tap)
+        seg = Segment(self, name, address, ifname or f"lab-{name}"[:IFNAMSIZ], tap, address6)
         self.dut.iproute("link", "add", seg.bridge, "type", "bridge", "stp_state", "0",
                     "forward_delay", "0", "mcast_snooping", "0")
         self.dut.iproute("link", "set", seg.bridge, "up")
@@ -226,18 +227,21 @@ class Lab:
                                "(attach after the ports started)")
 
     def add_host(self, name, segment, address, *, gateway=None, forwarding=False,
-                 addresses=(), routes=()):
+                 addresses=(), routes=(), address6=None, gateway6=None):
         """Creates host namespace `<prefix>-<name>` on `segment` (a Segment
         or its name) with eth0 = `address` ("192.0.2.10/24"), a default
         route via `gateway` (default: the appliance's address on the
         segment; "" for none), extra `addresses` (on lo, e.g. "x/32"),
-        extra `routes` ((prefix, via) pairs), optional ip_forward. eth0 has
-        TX checksum/segmentation offloads off (the veth checksum trap)."""
+        extra `routes` ((prefix, via) pairs, IPv4 or IPv6), optional
+        ip_forward. With `address6` ("2001:db8:a::10/64") IPv6 is on (no
+        DAD, no RS/SLAAC) and the default IPv6 route goes via `gateway6`
+        (default: the segment's address6; "" for none). eth0 has TX
+        checksum/segmentation offloads off (the veth checksum trap)."""
         seg = self.segments[segment] if isinstance(segment, str) else segment
         if name in self.hosts or name == "dut":
             raise ValueError(f"host name {name!r} is taken")
         ns = self.add_namespace(name)
-        host = Host(self, name, seg, address)
+        host = Host(self, name, seg, address, address6)
         self.hosts[name] = host
         self.connect(seg, ns, "eth0")
         host.run(["ethtool", "-K", "eth0", "tx", "off", "tso", "off", "gso", "off"], timeout=10)
@@ -245,12 +249,20 @@ class Lab:
         gw = seg.gateway if gateway is None else gateway
         if gw:
             host.iproute("route", "add", "default", "via", gw)
+        if address6:
+            host.enable_ipv6()
+            host.iproute("-6", "addr", "add", address6, "dev", "eth0", "nodad")
+            gw6 = seg.gateway6 if gateway6 is None else gateway6
+            if gw6:
+                host.iproute("-6", "route", "add", "default", "via", gw6)
         for a in addresses:
             host.add_address(a)
         for prefix, via in routes:
             host.add_route(prefix, via=via)
         if forwarding:
             host.sysctl(net__ipv4__ip_forward=1)
+            if address6:
+                host.sysctl(net__ipv6__conf__all__forwarding=1)
         return host
 
     # -- processes ----------------------------------------------------------
