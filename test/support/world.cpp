@@ -17,6 +17,7 @@
 #include "core/pipeline.hpp"
 #include "core/rcu.hpp"
 #include "route/fib.hpp"
+#include "route/fib6.hpp"
 #include "core/ports.hpp"
 #include "route/neighbor.hpp"
 
@@ -138,11 +139,26 @@ World::World() {
         route::neigh_update(p, ip(kPorts[p].host_ip), mac(kPorts[p].host_mac), true);
     }
     if (route::route_add_static(ip("203.0.113.128"), 25, ip("203.0.113.10"), err_)) return;
+    // IPv6: the same shape (connected routes, the hosts as neighbours, one static route).
+    if (route::fib6_init(1024, core::g_qsbr, err_) || route::neigh6_init(ncfg, core::g_qsbr, err_)) return;
+    for (uint16_t p = 0; p < 3; p++) {
+        const core::DpPort& d = core::g_dp.ports[p];
+        if (route::route6_add_connected(p, d.addr6, d.plen6, err_)) return;
+        config::Ipv6Addr h6;
+        config::parse_ipv6(kPorts[p].host_ip6, h6);
+        route::neigh6_update(p, h6.data(), mac(kPorts[p].host_mac), true);
+    }
+    config::Ipv6Addr cc, srv6;
+    config::parse_ipv6("2001:db8:cc::", cc);
+    config::parse_ipv6("2001:db8:c::10", srv6);
+    if (route::route6_add_static(cc.data(), 48, srv6.data(), err_)) return;
     core::reset_counters();
     ok_ = true;
 }
 
 World::~World() {
+    route::neigh6_fini();
+    route::fib6_fini();
     route::neigh_fini();
     route::fib_fini();
     for (uint16_t p = 0; p < core::g_dp.nb_ports; p++) {

@@ -8,10 +8,12 @@
 //   farm   198.51.100.1/24 02:00:00:00:02:01   host ha1  198.51.100.11 02:00:00:00:0b:0b
 //   core   203.0.113.1/25  02:00:00:00:03:01   host srv  203.0.113.10  02:00:00:00:0c:0c
 //   route  203.0.113.128/25 via 203.0.113.10
-// IPv6 (ports' address6; the hosts' IPv6 addresses are not in any table):
+// IPv6 (ports' address6, link-local fe80::ff:fe00:N01; hosts in the IPv6
+// neighbour table with the MACs above):
 //   access 2001:db8:a::1/64  pdsn 2001:db8:a::10
 //   farm   2001:db8:f::1/64  ha1  2001:db8:f::11
 //   core   2001:db8:c::1/64  srv  2001:db8:c::10
+//   route  2001:db8:cc::/48 via 2001:db8:c::10
 #pragma once
 
 #include <rte_mbuf.h>

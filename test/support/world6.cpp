@@ -14,17 +14,6 @@
 namespace haslb::test {
 namespace {
 
-struct Port6 {
-    const char* addr;
-    const char* host;
-    const char* host_mac;
-};
-constexpr Port6 kPorts6[] = {
-    {"2001:db8:a::1", "2001:db8:a::10", "02:00:00:00:0a:0a"},
-    {"2001:db8:f::1", "2001:db8:f::11", "02:00:00:00:0b:0b"},
-    {"2001:db8:c::1", "2001:db8:c::10", "02:00:00:00:0c:0c"},
-};
-
 void put16(Bytes& b, uint16_t v) {
     b.push_back(uint8_t(v >> 8));
     b.push_back(uint8_t(v));
@@ -51,50 +40,8 @@ Bytes ip6(const std::string& s) {
 }
 
 World6::World6(bool with_hosts) {
-    for (uint16_t p = 0; p < 3; p++) {
-        core::DpPort& d = core::g_dp.ports[p];
-        const Bytes a = ip6(kPorts6[p].addr);
-        std::memcpy(d.addr6, a.data(), 16);
-        d.plen6 = 64;
-        // fe80::/64 + modified EUI-64 of the MAC (RFC 4291 appendix A).
-        std::memset(d.ll6, 0, 16);
-        d.ll6[0] = 0xfe;
-        d.ll6[1] = 0x80;
-        d.ll6[8] = uint8_t(d.mac.addr_bytes[0] ^ 0x02);
-        d.ll6[9] = d.mac.addr_bytes[1];
-        d.ll6[10] = d.mac.addr_bytes[2];
-        d.ll6[11] = 0xff;
-        d.ll6[12] = 0xfe;
-        d.ll6[13] = d.mac.addr_bytes[3];
-        d.ll6[14] = d.mac.addr_bytes[4];
-        d.ll6[15] = d.mac.addr_bytes[5];
-    }
-    config::NeighborConfig ncfg;
-    if (route::fib6_init(1024, nullptr, err_) || route::neigh6_init(ncfg, nullptr, err_)) return;
-    for (uint16_t p = 0; p < 3; p++) {
-        if (route::route6_add_connected(p, core::g_dp.ports[p].addr6, 64, err_)) return;
-        if (with_hosts) {
-            const Bytes m = mac(kPorts6[p].host_mac);
-            rte_ether_addr ea;
-            std::memcpy(ea.addr_bytes, m.data(), 6);
-            route::neigh6_update(p, ip6(kPorts6[p].host).data(), ea, true);
-        }
-    }
-    if (route::route6_add_static(ip6("2001:db8:cc::").data(), 48, ip6("2001:db8:c::10").data(), err_))
-        return;
+    if (!with_hosts) route::neigh6_clear();
     core::reset_counters();
-    ok_ = true;
-}
-
-World6::~World6() {
-    route::neigh6_fini();
-    route::fib6_fini();
-    for (uint16_t p = 0; p < 3; p++) {
-        core::DpPort& d = core::g_dp.ports[p];
-        d.plen6 = 0;
-        std::memset(d.addr6, 0, 16);
-        std::memset(d.ll6, 0, 16);
-    }
 }
 
 Bytes ipv6(const Ipv6Spec& s) {

@@ -10,6 +10,7 @@
 #include "core/counters.hpp"
 #include "core/dataplane.hpp"
 #include "route/fib6.hpp"
+#include "route/neighbor.hpp"
 #include "route/route.hpp"
 #include "world.hpp"
 #include "world6.hpp"
@@ -106,9 +107,11 @@ TEST_CASE("no IPv6 route: dropped as no_route6, never seen by the IPv4 stages", 
     w.release(b);
 }
 
-TEST_CASE("without any IPv6 table (no address6 anywhere) IPv6 is dropped as no_route6", "[route6]") {
+TEST_CASE("without any IPv6 table IPv6 is dropped as no_route6", "[route6]") {
     test::World w;
     REQUIRE(w.ok());
+    route::neigh6_fini();
+    route::fib6_fini();
     core::Burst b = w.run(0, {udp_to("2001:db8:c::10")});
     CHECK(b.verdict[0] == Verdict::kDrop);
     CHECK(core::total_drop(Drop::no_route6) == 1);
