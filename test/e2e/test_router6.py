@@ -135,3 +135,30 @@ def test_clear_ipv6_neighbors_then_relearn(router6):
     r.pdsn.wait_ping(r.srv.ip6, timeout=20)
     rows = _neighbor6_rows(r.haslb.console("show ipv6 neighbors"))
     assert r.srv.ip6 in rows and "REACHABLE" in rows[r.srv.ip6], rows
+
+
+def test_reload_removes_and_adds_ipv6_route(router6):
+    """`reload` without the IPv6 static route stops forwarding to
+    2001:db8:cc::1 (no_route6) and `show ipv6 route` loses it; putting it
+    back restores both. The IPv4 route is untouched."""
+    h, pdsn = router6.haslb, router6.pdsn
+    pdsn.wait_ping(standard.SRV_LOOPBACK6, timeout=20)
+
+    def rewrite(routes):
+        h.routes = list(routes)
+        with open(h.config_path, "w") as f:
+            f.write(h.config_text())
+
+    rewrite(standard.ROUTES)
+    out = h.console("reload")
+    assert "route 2001:db8:cc::/48 via 2001:db8:c::10 removed" in out, out
+    assert "2001:db8:cc::/48" not in h.console("show ipv6 route")
+    assert "203.0.113.128/25" in h.console("show routes")
+    before = h.stats()["drops"]["no_route6"]
+    assert not pdsn.ping(standard.SRV_LOOPBACK6, count=2).ok
+    assert h.stats()["drops"]["no_route6"] >= before + 2
+
+    rewrite(standard.ROUTES + standard.ROUTES6)
+    out = h.console("reload")
+    assert "route 2001:db8:cc::/48 via 2001:db8:c::10 added" in out, out
+    pdsn.wait_ping(standard.SRV_LOOPBACK6, timeout=20)
