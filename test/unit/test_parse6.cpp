@@ -3,6 +3,8 @@
 // the classify6 stage (martians, ND, local, link-local, multicast).
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include "core/counters.hpp"
 #include "core/dataplane.hpp"
 #include "world.hpp"
@@ -180,6 +182,18 @@ TEST_CASE("classify6 sorts IPv6 into martians, ND, local and transit", "[classif
         CHECK(o.v == Verdict::kControl);
         CHECK(o.m.ctl == core::ControlKind::kNd);
         CHECK(o.m.cls == core::PktClass::kNd);
+    }
+    SECTION("a port without IPv6 does not turn :: into one of our addresses") {
+        core::DpPort& core_port = core::g_dp.ports[2];
+        const core::DpPort saved = core_port;
+        core_port.plen6 = 0;
+        std::memset(core_port.addr6, 0, 16);
+        std::memset(core_port.ll6, 0, 16);
+        Out o = one(w, frame("::", "ff02::1:ff00:10", test::icmp6("::", "ff02::1:ff00:10", 135, 0, ns_body), 58, 255,
+                             "33:33:ff:00:00:10"));
+        CHECK(o.v == Verdict::kControl);
+        CHECK(o.m.ctl == core::ControlKind::kNd);
+        core_port = saved;
     }
     SECTION("ND with a hop limit below 255 is dropped") {
         CHECK(one(w, frame("2001:db8:a::10", "2001:db8:a::1",

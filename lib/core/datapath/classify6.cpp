@@ -13,11 +13,14 @@
 namespace haslb::core {
 namespace {
 
+// A port without address6 has no IPv6 addresses at all (its ll6 is zero).
+bool is_port_addr(const DpPort& port, const uint8_t* a) {
+    return port.plen6 && (net::ip6_eq(a, port.addr6) || net::ip6_eq(a, port.ll6));
+}
+
 bool is_own(const uint8_t* a) {
-    for (uint16_t p = 0; p < g_dp.nb_ports; p++) {
-        const DpPort& port = g_dp.ports[p];
-        if ((port.plen6 && net::ip6_eq(a, port.addr6)) || net::ip6_eq(a, port.ll6)) return true;
-    }
+    for (uint16_t p = 0; p < g_dp.nb_ports; p++)
+        if (is_port_addr(g_dp.ports[p], a)) return true;
     return false;
 }
 
@@ -70,7 +73,7 @@ void classify6_stage(Burst& b, StageCtx&) {
             continue;
         }
         const DpPort& in = g_dp.ports[b.in_port];
-        if ((in.plen6 && net::ip6_eq(dst, in.addr6)) || net::ip6_eq(dst, in.ll6) || is_own(dst)) {
+        if (is_port_addr(in, dst) || is_own(dst)) {
             pm->cls = PktClass::kLocal;
             to_control(b, i, ControlKind::kLocal);
             continue;

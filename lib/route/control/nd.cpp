@@ -27,8 +27,9 @@ bool owned(uint16_t port, const uint8_t* a) {
     return false;
 }
 
+// A port without address6 has no IPv6 addresses at all (its ll6 is zero).
 bool is_port_addr(const core::DpPort& p, const uint8_t* a) {
-    return (p.plen6 && net::ip6_eq(a, p.addr6)) || net::ip6_eq(a, p.ll6);
+    return p.plen6 && (net::ip6_eq(a, p.addr6) || net::ip6_eq(a, p.ll6));
 }
 
 // Neighbours we keep: on the port's IPv6 subnet or link-local.
@@ -200,7 +201,7 @@ void unregister_nd_owner(NdOwnerFn fn) {
 
 int nd_send_solicit(uint16_t port, const uint8_t* target, const rte_ether_addr* dst) {
     const core::DpPort& p = core::g_dp.ports[port];
-    if (!p.plen6 && !net::ip6_is_link_local(target)) return -EADDRNOTAVAIL;
+    if (!p.plen6) return -EADDRNOTAVAIL;
     uint8_t l2;
     rte_mbuf* m = alloc_ns_na(p, l2);
     if (!m) return -ENOMEM;
