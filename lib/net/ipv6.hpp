@@ -37,9 +37,15 @@ inline bool ip6_is_loopback(const uint8_t* a) {
     static const uint8_t lo[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     return std::memcmp(a, lo, 16) == 0;
 }
-inline bool ip6_is_multicast(const uint8_t* a) { return a[0] == 0xff; }
-inline bool ip6_is_link_local(const uint8_t* a) { return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; }
-inline bool ip6_eq(const uint8_t* a, const uint8_t* b) { return std::memcmp(a, b, 16) == 0; }
+inline bool ip6_is_multicast(const uint8_t* a) {
+    return a[0] == 0xff;
+}
+inline bool ip6_is_link_local(const uint8_t* a) {
+    return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+inline bool ip6_eq(const uint8_t* a, const uint8_t* b) {
+    return std::memcmp(a, b, 16) == 0;
+}
 
 // Whether `a` is inside prefix/len.
 inline bool ip6_in_prefix(const uint8_t* a, const uint8_t* prefix, uint8_t len) {
@@ -65,7 +71,8 @@ inline rte_ether_addr ip6_multicast_mac(const uint8_t* group) {
 // ICMPv6 / upper-layer checksum of `len` bytes at `l4` with the pseudo-header
 // of `ip`; returns the value to store (host order, ready for htons). Over a
 // packet that carries its checksum the result is 0 when it is right.
-inline uint16_t ip6_l4_checksum(const rte_ipv6_hdr* ip, const void* l4, uint32_t len, uint8_t proto) {
+inline uint16_t ip6_l4_checksum(const rte_ipv6_hdr* ip, const void* l4, uint32_t len,
+                                uint8_t proto) {
     uint32_t sum = csum_partial(&ip->src_addr, 32);
     sum += len >> 16;
     sum += len & 0xffff;

@@ -61,7 +61,8 @@ Bytes ipv6(const Ipv6Spec& s) {
     return b;
 }
 
-Bytes icmp6(const std::string& src, const std::string& dst, uint8_t type, uint8_t code, const Bytes& body) {
+Bytes icmp6(const std::string& src, const std::string& dst, uint8_t type, uint8_t code,
+            const Bytes& body) {
     Bytes b{type, code, 0, 0};
     b.insert(b.end(), body.begin(), body.end());
     const uint16_t c = l4_sum(src, dst, 58, b);

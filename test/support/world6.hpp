@@ -30,13 +30,14 @@ struct Ipv6Spec {
     std::string dst = "2001:db8:c::10";
     uint8_t hop_limit = 64;
     uint8_t next_header = 17;
-    Bytes payload;       // everything after the fixed header (extension headers included)
+    Bytes payload;         // everything after the fixed header (extension headers included)
     int payload_len = -1;  // the header field; -1: payload.size()
 };
 Bytes ipv6(const Ipv6Spec& s);
 
 // An ICMPv6 message (type, code, checksum, then `body`) with its checksum for src -> dst.
-Bytes icmp6(const std::string& src, const std::string& dst, uint8_t type, uint8_t code, const Bytes& body);
+Bytes icmp6(const std::string& src, const std::string& dst, uint8_t type, uint8_t code,
+            const Bytes& body);
 // UDP over IPv6 with its checksum.
 Bytes udp6(const std::string& src, const std::string& dst, uint16_t sport, uint16_t dport,
            const Bytes& payload);

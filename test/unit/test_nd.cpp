@@ -21,26 +21,40 @@ namespace {
 
 test::Bytes unhex(const std::string& s) {
     test::Bytes b;
-    for (size_t i = 0; i + 1 < s.size(); i += 2) b.push_back(uint8_t(std::stoul(s.substr(i, 2), nullptr, 16)));
+    for (size_t i = 0; i + 1 < s.size(); i += 2)
+        b.push_back(uint8_t(std::stoul(s.substr(i, 2), nullptr, 16)));
     return b;
 }
 
-// Ether(src=PDSN, dst="33:33:ff:00:01:00")/IPv6(src="2001:db8:a::10", dst="ff02::1:ff00:100", hlim=255)
+// Ether(src=PDSN, dst="33:33:ff:00:01:00")/IPv6(src="2001:db8:a::10", dst="ff02::1:ff00:100",
+// hlim=255)
 //   /ICMPv6ND_NS(tgt="2001:db8:a::100")/ICMPv6NDOptSrcLLAddr(lladdr=PDSN)
-const char* kNsOwner = "3333ff000100020000000a0a86dd6000000000203aff20010db8000a00000000000000000010ff0200000000000000000001ff00010087000fff0000000020010db8000a000000000000000001000101020000000a0a";
+const char* kNsOwner =
+    "3333ff000100020000000a0a86dd6000000000203aff20010db8000a00000000000000000010ff0200000000000000"
+    "000001ff00010087000fff0000000020010db8000a000000000000000001000101020000000a0a";
 // Ether(src=ACC, dst=PDSN)/IPv6(src="2001:db8:a::100", dst="2001:db8:a::10", hlim=255)
 //   /ICMPv6ND_NA(R=0,S=1,O=1,tgt="2001:db8:a::100")/ICMPv6NDOptDstLLAddr(lladdr=ACC)
-const char* kNaOwner = "020000000a0a02000000010186dd6000000000203aff20010db8000a0000000000000000010020010db8000a00000000000000000010880087496000000020010db8000a000000000000000001000201020000000101";
-// Ether(src=FARM, dst="33:33:ff:00:00:12")/IPv6(src="2001:db8:f::1", dst="ff02::1:ff00:12", hlim=255)
+const char* kNaOwner =
+    "020000000a0a02000000010186dd6000000000203aff20010db8000a0000000000000000010020010db8000a000000"
+    "00000000000010880087496000000020010db8000a000000000000000001000201020000000101";
+// Ether(src=FARM, dst="33:33:ff:00:00:12")/IPv6(src="2001:db8:f::1", dst="ff02::1:ff00:12",
+// hlim=255)
 //   /ICMPv6ND_NS(tgt="2001:db8:f::12")/ICMPv6NDOptSrcLLAddr(lladdr=FARM)
-const char* kNsSolicit = "3333ff00001202000000020186dd6000000000203aff20010db8000f00000000000000000001ff0200000000000000000001ff000012870019e90000000020010db8000f000000000000000000120101020000000201";
-// Ether(src="02:00:00:00:0d:0d", dst=FARM)/IPv6(src="2001:db8:f::12", dst="2001:db8:f::1", hlim=255)
+const char* kNsSolicit =
+    "3333ff00001202000000020186dd6000000000203aff20010db8000f00000000000000000001ff0200000000000000"
+    "000001ff000012870019e90000000020010db8000f000000000000000000120101020000000201";
+// Ether(src="02:00:00:00:0d:0d", dst=FARM)/IPv6(src="2001:db8:f::12", dst="2001:db8:f::1",
+// hlim=255)
 //   /ICMPv6ND_NA(R=0,S=1,O=1,tgt="2001:db8:f::12")/ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:0d:0d")
-const char* kNaHost = "020000000201020000000d0d86dd6000000000203aff20010db8000f0000000000000000001220010db8000f0000000000000000000188007d196000000020010db8000f000000000000000000120201020000000d0d";
+const char* kNaHost =
+    "020000000201020000000d0d86dd6000000000203aff20010db8000f0000000000000000001220010db8000f000000"
+    "0000000000000188007d196000000020010db8000f000000000000000000120201020000000d0d";
 
 const std::string kNew = "2001:db8:f::12";
 
-bool owner_fn(uint16_t port, const uint8_t* a) { return port == 0 && test::Bytes(a, a + 16) == test::ip6("2001:db8:a::100"); }
+bool owner_fn(uint16_t port, const uint8_t* a) {
+    return port == 0 && test::Bytes(a, a + 16) == test::ip6("2001:db8:a::100");
+}
 
 rte_mbuf* take(core::Burst& b, uint16_t i) {
     rte_mbuf* m = b.pkts[i];
@@ -53,16 +67,22 @@ rte_mbuf* take(core::Burst& b, uint16_t i) {
 }
 
 // Runs one frame through the pipeline and gives a kControl result to its handler.
-Verdict feed(test::World& w, uint16_t port, const test::Bytes& f, core::ControlKind* kind = nullptr) {
+Verdict feed(test::World& w, uint16_t port, const test::Bytes& f,
+             core::ControlKind* kind = nullptr) {
     core::Burst b = w.run(port, {f});
     Verdict v = b.verdict[0];
     if (v == Verdict::kControl) {
         rte_mbuf* m = take(b, 0);
         if (kind) *kind = core::meta(m)->ctl;
         switch (core::meta(m)->ctl) {
-            case core::ControlKind::kNd: route::nd_input(m); break;
-            case core::ControlKind::kHold6: route::neigh6_hold(m); break;
-            default: rte_pktmbuf_free(m);
+            case core::ControlKind::kNd:
+                route::nd_input(m);
+                break;
+            case core::ControlKind::kHold6:
+                route::neigh6_hold(m);
+                break;
+            default:
+                rte_pktmbuf_free(m);
         }
     }
     w.release(b);
@@ -83,9 +103,9 @@ test::Bytes udp_to(const std::string& dst) {
 }
 
 // An NS or NA frame with a correct checksum.
-test::Bytes nd_frame(uint8_t type, const std::string& src, const std::string& dst, const std::string& target,
-                     uint8_t flags, int opt, const std::string& lla, const std::string& smac,
-                     const std::string& dmac, uint8_t hl = 255) {
+test::Bytes nd_frame(uint8_t type, const std::string& src, const std::string& dst,
+                     const std::string& target, uint8_t flags, int opt, const std::string& lla,
+                     const std::string& smac, const std::string& dmac, uint8_t hl = 255) {
     test::Bytes body{flags, 0, 0, 0};
     test::Bytes t = test::ip6(target);
     body.insert(body.end(), t.begin(), t.end());
@@ -126,13 +146,14 @@ TEST_CASE("an NS for an ND owner's address is answered with a solicited NA, exac
     CHECK(test::Bytes(n->mac.addr_bytes, n->mac.addr_bytes + 6) == test::mac("02:00:00:00:0a:0a"));
 
     SECTION("DAD probe for it: NA to all-nodes, Solicited clear") {
-        test::Bytes dad = nd_frame(135, "::", "ff02::1:ff00:100", "2001:db8:a::100", 0, 0, "", "02:00:00:00:0a:0a",
-                                   "33:33:ff:00:01:00");
+        test::Bytes dad = nd_frame(135, "::", "ff02::1:ff00:100", "2001:db8:a::100", 0, 0, "",
+                                   "02:00:00:00:0a:0a", "33:33:ff:00:01:00");
         REQUIRE(feed(w, 0, dad) == Verdict::kControl);
         sent = w.control_sent(0);
         REQUIRE(sent.size() == 1);
-        const test::Bytes want = nd_frame(136, "2001:db8:a::100", "ff02::1", "2001:db8:a::100", 0x20, 2,
-                                          "02:00:00:00:01:01", "02:00:00:00:01:01", "33:33:00:00:00:01");
+        const test::Bytes want =
+            nd_frame(136, "2001:db8:a::100", "ff02::1", "2001:db8:a::100", 0x20, 2,
+                     "02:00:00:00:01:01", "02:00:00:00:01:01", "33:33:00:00:00:01");
         CHECK(test::hex(sent[0]) == test::hex(want));
     }
     SECTION("not answered once the owner is gone") {
@@ -154,8 +175,8 @@ TEST_CASE("NS for the port's own address goes to the kernel, not answered twice"
     test::World6 w6(false);
     REQUIRE(w6.ok());
     // No tap in the World: delivery to the kernel is counted as no_exception_path.
-    test::Bytes ns = nd_frame(135, "2001:db8:a::10", "ff02::1:ff00:1", "2001:db8:a::1", 0, 1, "02:00:00:00:0a:0a",
-                              "02:00:00:00:0a:0a", "33:33:ff:00:00:01");
+    test::Bytes ns = nd_frame(135, "2001:db8:a::10", "ff02::1:ff00:1", "2001:db8:a::1", 0, 1,
+                              "02:00:00:00:0a:0a", "02:00:00:00:0a:0a", "33:33:ff:00:00:01");
     REQUIRE(feed(w, 0, ns) == Verdict::kControl);
     CHECK(w.control_sent(0).empty());
     CHECK(core::total_drop(Drop::no_exception_path) == 1);
@@ -165,8 +186,9 @@ TEST_CASE("NS for the port's own address goes to the kernel, not answered twice"
     CHECK(n->state == route::NeighState::kReachable);
 
     SECTION("an NS for someone else is ignored and creates nothing") {
-        test::Bytes other = nd_frame(135, "2001:db8:a::20", "ff02::1:ff00:30", "2001:db8:a::30", 0, 1,
-                                     "02:00:00:00:0e:0e", "02:00:00:00:0e:0e", "33:33:ff:00:00:30");
+        test::Bytes other =
+            nd_frame(135, "2001:db8:a::20", "ff02::1:ff00:30", "2001:db8:a::30", 0, 1,
+                     "02:00:00:00:0e:0e", "02:00:00:00:0e:0e", "33:33:ff:00:00:30");
         REQUIRE(feed(w, 0, other) == Verdict::kControl);
         CHECK_FALSE(find(route::neigh6_list(), "2001:db8:a::20"));
         CHECK(core::total_drop(Drop::nd_ignored) == 1);
@@ -222,13 +244,14 @@ TEST_CASE("an NA without Override does not replace a known MAC; with Override it
     test::World6 w6;
     REQUIRE(w6.ok());
     const std::string host = "2001:db8:f::11";
-    test::Bytes na = nd_frame(136, host, "2001:db8:f::1", host, 0x40, 2, "02:00:00:00:0e:0e", "02:00:00:00:0e:0e",
-                              "02:00:00:00:02:01");
+    test::Bytes na = nd_frame(136, host, "2001:db8:f::1", host, 0x40, 2, "02:00:00:00:0e:0e",
+                              "02:00:00:00:0e:0e", "02:00:00:00:02:01");
     REQUIRE(feed(w, 1, na) == Verdict::kControl);
     const auto* n = find(route::neigh6_list(), host);
     REQUIRE(n);
     CHECK(test::Bytes(n->mac.addr_bytes, n->mac.addr_bytes + 6) == test::mac("02:00:00:00:0b:0b"));
-    na = nd_frame(136, host, "ff02::1", host, 0x20, 2, "02:00:00:00:0e:0e", "02:00:00:00:0e:0e", "33:33:00:00:00:01");
+    na = nd_frame(136, host, "ff02::1", host, 0x20, 2, "02:00:00:00:0e:0e", "02:00:00:00:0e:0e",
+                  "33:33:00:00:00:01");
     REQUIRE(feed(w, 1, na) == Verdict::kControl);
     n = find(route::neigh6_list(), host);
     CHECK(test::Bytes(n->mac.addr_bytes, n->mac.addr_bytes + 6) == test::mac("02:00:00:00:0e:0e"));
@@ -281,7 +304,9 @@ TEST_CASE("malformed ND is dropped as nd_malformed", "[nd]") {
         body.insert(body.end(), opt.begin(), opt.end());
         f = ns(0, body);
     }
-    SECTION("truncated") { f = ns(0, test::Bytes(body.begin(), body.begin() + 12)); }
+    SECTION("truncated") {
+        f = ns(0, test::Bytes(body.begin(), body.begin() + 12));
+    }
     REQUIRE(feed(w, 0, f) == Verdict::kControl);
     CHECK(w.control_sent(0).empty());
     CHECK(core::total_drop(Drop::nd_malformed) == 1);
@@ -327,9 +352,12 @@ TEST_CASE("console: show ipv6 route / neighbors, clear ipv6 neighbors", "[nd][co
     CHECK(neigh.find("2001:db8:f::11") != std::string::npos);
     CHECK(neigh.find("02:00:00:00:0b:0b") != std::string::npos);
     CHECK(neigh.find("REACHABLE") != std::string::npos);
-    CHECK(console::run_line("clear ipv6 neighbors 2001:db8:f::11").find("cleared") != std::string::npos);
+    CHECK(console::run_line("clear ipv6 neighbors 2001:db8:f::11").find("cleared") !=
+          std::string::npos);
     CHECK_FALSE(find(route::neigh6_list(), "2001:db8:f::11"));
-    CHECK(console::run_line("clear ipv6 neighbors 2001:db8:f::11").find("no IPv6 neighbour") != std::string::npos);
-    CHECK(console::run_line("clear ipv6 neighbors").find("2 IPv6 neighbour entries cleared") != std::string::npos);
+    CHECK(console::run_line("clear ipv6 neighbors 2001:db8:f::11").find("no IPv6 neighbour") !=
+          std::string::npos);
+    CHECK(console::run_line("clear ipv6 neighbors").find("2 IPv6 neighbour entries cleared") !=
+          std::string::npos);
     CHECK(route::neigh6_list().empty());
 }

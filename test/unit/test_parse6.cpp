@@ -16,7 +16,9 @@ using core::Verdict;
 
 namespace {
 
-test::Bytes udp_payload() { return test::udp6("2001:db8:a::10", "2001:db8:c::10", 1, 2, {1, 2, 3, 4}); }
+test::Bytes udp_payload() {
+    return test::udp6("2001:db8:a::10", "2001:db8:c::10", 1, 2, {1, 2, 3, 4});
+}
 
 // An extension header of `len8` 8-octet units after the first 8.
 test::Bytes ext(uint8_t next, uint8_t len8 = 0) {
@@ -29,7 +31,9 @@ test::Bytes ext(uint8_t next, uint8_t len8 = 0) {
 }
 
 test::Bytes frag(uint8_t next, uint16_t offset_units, bool more) {
-    return {next, 0, uint8_t(offset_units >> 5), uint8_t((offset_units << 3) | (more ? 1 : 0)), 0, 0, 0, 7};
+    return {
+        next, 0, uint8_t(offset_units >> 5), uint8_t((offset_units << 3) | (more ? 1 : 0)), 0, 0,
+        0,    7};
 }
 
 struct Out {
@@ -177,8 +181,9 @@ TEST_CASE("classify6 sorts IPv6 into martians, ND, local and transit", "[classif
         CHECK(core::total_drop(Drop::martian_source6) == 4);
     }
     SECTION("the unspecified source is allowed for DAD") {
-        Out o = one(w, frame("::", "ff02::1:ff00:10", test::icmp6("::", "ff02::1:ff00:10", 135, 0, ns_body), 58, 255,
-                             "33:33:ff:00:00:10"));
+        Out o = one(
+            w, frame("::", "ff02::1:ff00:10", test::icmp6("::", "ff02::1:ff00:10", 135, 0, ns_body),
+                     58, 255, "33:33:ff:00:00:10"));
         CHECK(o.v == Verdict::kControl);
         CHECK(o.m.ctl == core::ControlKind::kNd);
         CHECK(o.m.cls == core::PktClass::kNd);
@@ -189,29 +194,34 @@ TEST_CASE("classify6 sorts IPv6 into martians, ND, local and transit", "[classif
         core_port.plen6 = 0;
         std::memset(core_port.addr6, 0, 16);
         std::memset(core_port.ll6, 0, 16);
-        Out o = one(w, frame("::", "ff02::1:ff00:10", test::icmp6("::", "ff02::1:ff00:10", 135, 0, ns_body), 58, 255,
-                             "33:33:ff:00:00:10"));
+        Out o = one(
+            w, frame("::", "ff02::1:ff00:10", test::icmp6("::", "ff02::1:ff00:10", 135, 0, ns_body),
+                     58, 255, "33:33:ff:00:00:10"));
         CHECK(o.v == Verdict::kControl);
         CHECK(o.m.ctl == core::ControlKind::kNd);
         core_port = saved;
     }
     SECTION("ND with a hop limit below 255 is dropped") {
-        CHECK(one(w, frame("2001:db8:a::10", "2001:db8:a::1",
-                           test::icmp6("2001:db8:a::10", "2001:db8:a::1", 136, 0, ns_body), 58, 254))
-                  .v == Verdict::kDrop);
+        CHECK(
+            one(w, frame("2001:db8:a::10", "2001:db8:a::1",
+                         test::icmp6("2001:db8:a::10", "2001:db8:a::1", 136, 0, ns_body), 58, 254))
+                .v == Verdict::kDrop);
         CHECK(core::total_drop(Drop::nd_bad_hop_limit) == 1);
     }
     SECTION("to the port's addresses and link-local multicast: the kernel") {
         for (const char* dst : {"2001:db8:a::1", "fe80::ff:fe00:101", "2001:db8:c::1", "ff02::1"}) {
             INFO(dst);
-            Out o = one(w, frame("2001:db8:a::10", dst, test::icmp6("2001:db8:a::10", dst, 128, 0, {0, 1, 0, 1})
-                                 , 58, 64, dst[0] == 'f' && dst[1] == 'f' ? "33:33:00:00:00:01" : "02:00:00:00:01:01"));
+            Out o = one(w, frame("2001:db8:a::10", dst,
+                                 test::icmp6("2001:db8:a::10", dst, 128, 0, {0, 1, 0, 1}), 58, 64,
+                                 dst[0] == 'f' && dst[1] == 'f' ? "33:33:00:00:00:01"
+                                                                : "02:00:00:00:01:01"));
             CHECK(o.v == Verdict::kControl);
             CHECK(o.m.ctl == core::ControlKind::kLocal);
         }
     }
     SECTION("wider multicast and link-local transit are not routed") {
-        CHECK(one(w, frame("2001:db8:a::10", "ff05::2", udp, 17, 64, "33:33:00:00:00:02")).v == Verdict::kDrop);
+        CHECK(one(w, frame("2001:db8:a::10", "ff05::2", udp, 17, 64, "33:33:00:00:00:02")).v ==
+              Verdict::kDrop);
         CHECK(core::total_drop(Drop::ipv6_multicast_scope) == 1);
         CHECK(one(w, frame("2001:db8:a::10", "fe80::99", udp)).v == Verdict::kDrop);
         CHECK(one(w, frame("fe80::10", "2001:db8:c::10", udp)).v == Verdict::kDrop);

@@ -23,22 +23,34 @@ namespace {
 
 test::Bytes unhex(const std::string& s) {
     test::Bytes b;
-    for (size_t i = 0; i + 1 < s.size(); i += 2) b.push_back(uint8_t(std::stoul(s.substr(i, 2), nullptr, 16)));
+    for (size_t i = 0; i + 1 < s.size(); i += 2)
+        b.push_back(uint8_t(std::stoul(s.substr(i, 2), nullptr, 16)));
     return b;
 }
 
 // Ether(src=PDSN,dst=ACC)/IPv6(src="2001:db8:a::10", dst="2001:db8:cc::5", hlim=64)
 //   /UDP(sport=4000,dport=5000)/Raw(b"\xab"*16)
-const char* kFwdIn = "020000000101020000000a0a86dd600000000018114020010db8000a0000000000000000001020010db800cc000000000000000000050fa01388001822dcabababababababababababababababab";
+const char* kFwdIn =
+    "020000000101020000000a0a86dd600000000018114020010db8000a0000000000000000001020010db800cc000000"
+    "000000000000050fa01388001822dcabababababababababababababababab";
 // The same leaving the core port to srv's MAC with hlim=63.
-const char* kFwdOut = "020000000c0c02000000030186dd600000000018113f20010db8000a0000000000000000001020010db800cc000000000000000000050fa01388001822dcabababababababababababababababab";
+const char* kFwdOut =
+    "020000000c0c02000000030186dd600000000018113f20010db8000a0000000000000000001020010db800cc000000"
+    "000000000000050fa01388001822dcabababababababababababababababab";
 // ... to 2001:db8:c::10 with hlim=1.
-const char* kTeIn = "020000000101020000000a0a86dd600000000018110120010db8000a0000000000000000001020010db8000c000000000000000000100fa0138800182391abababababababababababababababab";
-// Ether(src=ACC,dst=PDSN)/IPv6(src="2001:db8:a::1", dst="2001:db8:a::10", hlim=64)/ICMPv6TimeExceeded()
-// (Ethernet, IPv6 and ICMPv6 headers; the whole original packet follows).
-const char* kTeOutHdr = "020000000a0a02000000010186dd6000000000483a4020010db8000a0000000000000000000120010db8000a0000000000000000001003002ff600000000";
+const char* kTeIn =
+    "020000000101020000000a0a86dd600000000018110120010db8000a0000000000000000001020010db8000c000000"
+    "000000000000100fa0138800182391abababababababababababababababab";
+// Ether(src=ACC,dst=PDSN)/IPv6(src="2001:db8:a::1", dst="2001:db8:a::10",
+// hlim=64)/ICMPv6TimeExceeded() (Ethernet, IPv6 and ICMPv6 headers; the whole original packet
+// follows).
+const char* kTeOutHdr =
+    "020000000a0a02000000010186dd6000000000483a4020010db8000a0000000000000000000120010db8000a000000"
+    "0000000000001003002ff600000000";
 // .../ICMPv6PacketTooBig(mtu=1280) headers; the first 1232 bytes of the original follow.
-const char* kPtbOutHdr = "020000000a0a02000000010186dd6000000004d83a4020010db8000a0000000000000000000120010db8000a000000000000000000100200de8d00000500";
+const char* kPtbOutHdr =
+    "020000000a0a02000000010186dd6000000004d83a4020010db8000a0000000000000000000120010db8000a000000"
+    "000000000000100200de8d00000500";
 
 test::Bytes udp_to(const std::string& dst, uint8_t hl = 64, size_t payload = 16) {
     test::Ipv6Spec s;
@@ -48,9 +60,11 @@ test::Bytes udp_to(const std::string& dst, uint8_t hl = 64, size_t payload = 16)
     return test::ipv6(s);
 }
 
-const route::Route6Info* find(const std::vector<route::Route6Info>& v, const std::string& pfx, uint8_t len) {
+const route::Route6Info* find(const std::vector<route::Route6Info>& v, const std::string& pfx,
+                              uint8_t len) {
     for (const auto& r : v)
-        if (test::Bytes(r.prefix.begin(), r.prefix.end()) == test::ip6(pfx) && r.len == len) return &r;
+        if (test::Bytes(r.prefix.begin(), r.prefix.end()) == test::ip6(pfx) && r.len == len)
+            return &r;
     return nullptr;
 }
 
@@ -72,7 +86,8 @@ TEST_CASE("IPv6 transit: static route, new MACs, hop limit - 1, payload untouche
     w.release(b);
 }
 
-TEST_CASE("IPv6 connected route: next hop is the destination; a burst of mixed families", "[route6]") {
+TEST_CASE("IPv6 connected route: next hop is the destination; a burst of mixed families",
+          "[route6]") {
     test::World w;
     REQUIRE(w.ok());
     test::World6 w6;
@@ -147,7 +162,8 @@ TEST_CASE("hop limit 1: ICMPv6 Time Exceeded back to the source, exact bytes", "
     }
 }
 
-TEST_CASE("too big for the egress MTU: ICMPv6 Packet Too Big with that MTU, never fragmented", "[route6]") {
+TEST_CASE("too big for the egress MTU: ICMPv6 Packet Too Big with that MTU, never fragmented",
+          "[route6]") {
     test::World w;
     REQUIRE(w.ok());
     test::World6 w6;
@@ -184,20 +200,20 @@ TEST_CASE("FIB6 model: connected, static, delete, errors, lookups follow", "[rou
     REQUIRE(find(routes, "2001:db8:cc::", 48));
     CHECK(find(routes, "2001:db8:cc::", 48)->port == 2);
 
-    CHECK(route::route6_add_static(test::ip6("2001:db8:dd::").data(), 48, test::ip6("2001:db8:9::1").data(), err) ==
-          -ENETUNREACH);
-    CHECK(route::route6_add_static(test::ip6("2001:db8:dd::1").data(), 48, test::ip6("2001:db8:f::11").data(), err) ==
-          -EINVAL);
-    CHECK(route::route6_add_static(test::ip6("2001:db8:dd::").data(), 48, test::ip6("fe80::1").data(), err) ==
-          -EINVAL);
-    CHECK(route::route6_add_static(test::ip6("2001:db8:cc::").data(), 48, test::ip6("2001:db8:f::11").data(), err) ==
-          -EEXIST);
+    CHECK(route::route6_add_static(test::ip6("2001:db8:dd::").data(), 48,
+                                   test::ip6("2001:db8:9::1").data(), err) == -ENETUNREACH);
+    CHECK(route::route6_add_static(test::ip6("2001:db8:dd::1").data(), 48,
+                                   test::ip6("2001:db8:f::11").data(), err) == -EINVAL);
+    CHECK(route::route6_add_static(test::ip6("2001:db8:dd::").data(), 48,
+                                   test::ip6("fe80::1").data(), err) == -EINVAL);
+    CHECK(route::route6_add_static(test::ip6("2001:db8:cc::").data(), 48,
+                                   test::ip6("2001:db8:f::11").data(), err) == -EEXIST);
 
     core::Burst b = w.run(0, {udp_to("2001:db8:dd::7")});
     CHECK(b.verdict[0] == Verdict::kDrop);
     w.release(b);
-    REQUIRE(route::route6_add_static(test::ip6("2001:db8:dd::").data(), 48, test::ip6("2001:db8:f::11").data(), err) ==
-            0);
+    REQUIRE(route::route6_add_static(test::ip6("2001:db8:dd::").data(), 48,
+                                     test::ip6("2001:db8:f::11").data(), err) == 0);
     CHECK(find(route::route6_list(), "2001:db8:dd::", 48)->port == 1);
     b = w.run(0, {udp_to("2001:db8:dd::7")});
     REQUIRE(b.verdict[0] == Verdict::kTx);
@@ -205,8 +221,8 @@ TEST_CASE("FIB6 model: connected, static, delete, errors, lookups follow", "[rou
     w.release(b);
 
     // A more specific route wins; deleting it falls back.
-    REQUIRE(route::route6_add_static(test::ip6("2001:db8:dd:1::").data(), 64, test::ip6("2001:db8:c::10").data(),
-                                     err) == 0);
+    REQUIRE(route::route6_add_static(test::ip6("2001:db8:dd:1::").data(), 64,
+                                     test::ip6("2001:db8:c::10").data(), err) == 0);
     b = w.run(0, {udp_to("2001:db8:dd:1::7")});
     CHECK(core::meta(b.pkts[0])->out_port == 2);
     w.release(b);
@@ -217,7 +233,8 @@ TEST_CASE("FIB6 model: connected, static, delete, errors, lookups follow", "[rou
     w.release(b);
 }
 
-TEST_CASE("FIB6 reload: removed routes go, new ones come, bad ones are reported", "[route6][fib6]") {
+TEST_CASE("FIB6 reload: removed routes go, new ones come, bad ones are reported",
+          "[route6][fib6]") {
     test::World w;
     REQUIRE(w.ok());
     test::World6 w6;
@@ -238,8 +255,9 @@ TEST_CASE("FIB6 reload: removed routes go, new ones come, bad ones are reported"
     next.routes6 = {r6("2001:db8:ee::", 48, "2001:db8:f::11")};
     std::string msg;
     REQUIRE(route::route6_reload(cur, next, msg) == 0);
-    CHECK(msg == "route 2001:db8:cc::/48 via 2001:db8:c::10 removed\n"
-                 "route 2001:db8:ee::/48 via 2001:db8:f::11 added\n");
+    CHECK(msg ==
+          "route 2001:db8:cc::/48 via 2001:db8:c::10 removed\n"
+          "route 2001:db8:ee::/48 via 2001:db8:f::11 added\n");
     CHECK_FALSE(find(route::route6_list(), "2001:db8:cc::", 48));
     CHECK(find(route::route6_list(), "2001:db8:ee::", 48));
     core::Burst b = w.run(0, {udp_to("2001:db8:ee::1"), udp_to("2001:db8:cc::1")});

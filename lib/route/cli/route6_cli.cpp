@@ -33,9 +33,10 @@ void show_neighbors6(cmdline* cl, const std::vector<std::string>&) {
         config::MacAddr mac;
         std::copy(std::begin(n.mac.addr_bytes), std::end(n.mac.addr_bytes), mac.begin());
         const bool has_mac = n.state == NeighState::kReachable || n.state == NeighState::kStale;
-        out += fmt::format("{:<40} {:>7} {:<17} {:<10} {}{}\n", format_ip6(n.ip.data()), n.age_s,
-                           has_mac ? config::format_mac(mac) : "-", neigh_state_name(n.state),
-                           core::port_name(n.port), n.held ? fmt::format(" ({} held)", n.held) : "");
+        out +=
+            fmt::format("{:<40} {:>7} {:<17} {:<10} {}{}\n", format_ip6(n.ip.data()), n.age_s,
+                        has_mac ? config::format_mac(mac) : "-", neigh_state_name(n.state),
+                        core::port_name(n.port), n.held ? fmt::format(" ({} held)", n.held) : "");
     }
     console::print(cl, out);
 }
@@ -60,7 +61,8 @@ void clear_one_cb(void* parsed, cmdline* cl, void*) {
 }
 cmdline_parse_token_string_t t_clear = TOKEN_STRING_INITIALIZER(ClearOne, clear, "clear");
 cmdline_parse_token_string_t t_ipv6 = TOKEN_STRING_INITIALIZER(ClearOne, ipv6, "ipv6");
-cmdline_parse_token_string_t t_neighbors = TOKEN_STRING_INITIALIZER(ClearOne, neighbors, "neighbors");
+cmdline_parse_token_string_t t_neighbors =
+    TOKEN_STRING_INITIALIZER(ClearOne, neighbors, "neighbors");
 cmdline_parse_token_string_t t_addr = TOKEN_STRING_INITIALIZER(ClearOne, addr, nullptr);
 
 __attribute__((constructor)) void register_route6_cli() {
@@ -70,9 +72,10 @@ __attribute__((constructor)) void register_route6_cli() {
                             "show ipv6 neighbors: the data plane's IPv6 neighbour (NDP) table "
                             "(address, age, MAC, state, port)",
                             show_neighbors6);
-    console::register_fixed({"clear", "ipv6", "neighbors"},
-                            "clear ipv6 neighbors: forget every IPv6 neighbour (held packets dropped)",
-                            clear_neighbors6);
+    console::register_fixed(
+        {"clear", "ipv6", "neighbors"},
+        "clear ipv6 neighbors: forget every IPv6 neighbour (held packets dropped)",
+        clear_neighbors6);
     console::register_tokens(clear_one_cb, "clear ipv6 neighbors ADDR: forget one IPv6 neighbour",
                              {&t_clear, &t_ipv6, &t_neighbors, &t_addr});
 }

@@ -24,7 +24,9 @@ rte_rcu_qsbr* g_qsbr6 = nullptr;
 uint32_t g_max_routes = 0;
 uint32_t g_seq = 0;  // rte_lpm6 names must be unique while two tables coexist
 
-std::string pfx6(const uint8_t* p, uint8_t l) { return fmt::format("{}/{}", format_ip6(p), l); }
+std::string pfx6(const uint8_t* p, uint8_t l) {
+    return fmt::format("{}/{}", format_ip6(p), l);
+}
 
 void fib6_free(const Fib6* f) {
     if (!f) return;
@@ -53,8 +55,8 @@ Fib6* build(const std::vector<Route6Info>& routes, std::string& err) {
         ids.push_back(uint32_t(it - nhs.begin()));
         if (it == nhs.end()) nhs.push_back(nh);
     }
-    auto* f = static_cast<Fib6*>(rte_zmalloc("haslb_fib6", sizeof(Fib6) + sizeof(NextHop6) * (nhs.size() + 1),
-                                             RTE_CACHE_LINE_SIZE));
+    auto* f = static_cast<Fib6*>(rte_zmalloc(
+        "haslb_fib6", sizeof(Fib6) + sizeof(NextHop6) * (nhs.size() + 1), RTE_CACHE_LINE_SIZE));
     if (!f) {
         err = "cannot allocate the IPv6 next-hop table";
         return nullptr;
@@ -73,8 +75,8 @@ Fib6* build(const std::vector<Route6Info>& routes, std::string& err) {
     for (size_t i = 0; i < routes.size(); i++) {
         int rc = rte_lpm6_add(f->lpm, routes[i].prefix.data(), routes[i].len, ids[i]);
         if (rc < 0) {
-            err = fmt::format("cannot add route {}: {}", pfx6(routes[i].prefix.data(), routes[i].len),
-                              rte_strerror(-rc));
+            err = fmt::format("cannot add route {}: {}",
+                              pfx6(routes[i].prefix.data(), routes[i].len), rte_strerror(-rc));
             fib6_free(f);
             return nullptr;
         }
@@ -121,7 +123,9 @@ std::string format_ip6(const uint8_t* a) {
     return inet_ntop(AF_INET6, a, buf, sizeof(buf)) ? buf : "?";
 }
 
-bool parse_ip6(const std::string& s, uint8_t* out) { return inet_pton(AF_INET6, s.c_str(), out) == 1; }
+bool parse_ip6(const std::string& s, uint8_t* out) {
+    return inet_pton(AF_INET6, s.c_str(), out) == 1;
+}
 
 int fib6_init(uint32_t max_routes, rte_rcu_qsbr* qsbr, std::string& err) {
     g_qsbr6 = qsbr;
@@ -197,6 +201,8 @@ int route6_del(const uint8_t* prefix, uint8_t len, std::string& err) {
     return publish(std::move(next), err);
 }
 
-std::vector<Route6Info> route6_list() { return g_routes6; }
+std::vector<Route6Info> route6_list() {
+    return g_routes6;
+}
 
 }  // namespace haslb::route

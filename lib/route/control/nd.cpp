@@ -40,7 +40,7 @@ bool on_link(const core::DpPort& p, const uint8_t* a) {
 
 struct NdMsg {
     uint8_t type = 0;
-    uint32_t flags = 0;          // NA: R, S, O (host order, bits 31..29)
+    uint32_t flags = 0;  // NA: R, S, O (host order, bits 31..29)
     const uint8_t* target = nullptr;
     const rte_ether_addr* lla = nullptr;  // source (NS) or target (NA) link-layer address
 };
@@ -49,17 +49,20 @@ constexpr uint32_t kNsNaLen = 24;  // type, code, checksum, reserved/flags, targ
 
 // Validates an NS or NA (RFC 4861 7.1.1 / 7.1.2). Returns false if malformed.
 bool parse_ns_na(rte_mbuf* m, const core::PacketMeta* pm, const rte_ipv6_hdr* ip, NdMsg& out) {
-    const uint32_t end = pm->l2_len + uint32_t(sizeof(rte_ipv6_hdr)) + rte_be_to_cpu_16(ip->payload_len);
+    const uint32_t end =
+        pm->l2_len + uint32_t(sizeof(rte_ipv6_hdr)) + rte_be_to_cpu_16(ip->payload_len);
     if (end > rte_pktmbuf_data_len(m) || pm->l4_off + kNsNaLen > end) return false;
     const uint32_t len = end - pm->l4_off;
     const uint8_t* icmp = rte_pktmbuf_mtod_offset(m, const uint8_t*, pm->l4_off);
     if (icmp[1] != 0 || ip->hop_limits != net::kNdHopLimit) return false;
     if (net::ip6_l4_checksum(ip, icmp, len, net::kProtoIcmp6) != 0) return false;
     out.type = icmp[0];
-    out.flags = uint32_t(icmp[4]) << 24 | uint32_t(icmp[5]) << 16 | uint32_t(icmp[6]) << 8 | icmp[7];
+    out.flags =
+        uint32_t(icmp[4]) << 24 | uint32_t(icmp[5]) << 16 | uint32_t(icmp[6]) << 8 | icmp[7];
     out.target = icmp + 8;
     if (net::ip6_is_multicast(out.target)) return false;
-    const uint8_t want = out.type == net::kNdNeighborSolicit ? net::kNdOptSourceLla : net::kNdOptTargetLla;
+    const uint8_t want =
+        out.type == net::kNdNeighborSolicit ? net::kNdOptSourceLla : net::kNdOptTargetLla;
     for (uint32_t off = kNsNaLen; off < len;) {
         if (off + 2 > len || icmp[off + 1] == 0 || off + icmp[off + 1] * 8u > len) return false;
         if (icmp[off] == want && icmp[off + 1] == 1)
@@ -81,7 +84,8 @@ bool parse_ns_na(rte_mbuf* m, const core::PacketMeta* pm, const rte_ipv6_hdr* ip
 
 // Fills the IPv6 + ICMPv6 NS/NA at `l2` of `m` (already sized) and its checksum.
 void write_ns_na(rte_mbuf* m, uint8_t l2, uint8_t type, uint32_t flags, const uint8_t* src,
-                 const uint8_t* dst, const uint8_t* target, uint8_t opt, const rte_ether_addr& lla) {
+                 const uint8_t* dst, const uint8_t* target, uint8_t opt,
+                 const rte_ether_addr& lla) {
     auto* ip = rte_pktmbuf_mtod_offset(m, rte_ipv6_hdr*, l2);
     const uint16_t plen = kNsNaLen + 8;
     ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
@@ -127,7 +131,8 @@ void send_advert(uint16_t port, const rte_ipv6_hdr* ns_ip, const uint8_t* target
     const rte_ether_addr dmac = dad ? net::ip6_multicast_mac(all_nodes) : asker_mac;
     const uint32_t flags = (dad ? 0 : net::kNaSolicited) | net::kNaOverride;
     net::l2_write(m, l2, dmac, p.mac, p.vlan, RTE_ETHER_TYPE_IPV6);
-    write_ns_na(m, l2, net::kNdNeighborAdvert, flags, target, dst, target, net::kNdOptTargetLla, p.mac);
+    write_ns_na(m, l2, net::kNdNeighborAdvert, flags, target, dst, target, net::kNdOptTargetLla,
+                p.mac);
     if (core::control_tx(port, m) == 0) core::count_stat(core::Stat::nd_adverts_sent);
 }
 
@@ -167,7 +172,8 @@ void handle_na(rte_mbuf* m, uint16_t port, const core::DpPort& p, const rte_ipv6
         rte_ether_addr cur;
         const bool known = neigh6_get(nd.target, st, cur);
         if (nd.lla && rte_is_unicast_ether_addr(nd.lla) && !rte_is_zero_ether_addr(nd.lla)) {
-            const bool has_mac = known && (st == NeighState::kReachable || st == NeighState::kStale);
+            const bool has_mac =
+                known && (st == NeighState::kReachable || st == NeighState::kStale);
             // RFC 4861 7.2.5: without Override a different address does not
             // replace a known one; INCOMPLETE entries take it either way.
             if (!has_mac || (nd.flags & net::kNaOverride) || rte_is_same_ether_addr(&cur, nd.lla)) {
@@ -192,7 +198,8 @@ void handle_na(rte_mbuf* m, uint16_t port, const core::DpPort& p, const rte_ipv6
 }  // namespace
 
 void register_nd_owner(NdOwnerFn fn) {
-    if (fn && std::find(g_owners.begin(), g_owners.end(), fn) == g_owners.end()) g_owners.push_back(fn);
+    if (fn && std::find(g_owners.begin(), g_owners.end(), fn) == g_owners.end())
+        g_owners.push_back(fn);
 }
 
 void unregister_nd_owner(NdOwnerFn fn) {
@@ -208,9 +215,11 @@ int nd_send_solicit(uint16_t port, const uint8_t* target, const rte_ether_addr* 
     uint8_t group[16];
     net::ip6_solicited_node(target, group);
     const uint8_t* ip_dst = dst ? target : group;
-    net::l2_write(m, l2, dst ? *dst : net::ip6_multicast_mac(group), p.mac, p.vlan, RTE_ETHER_TYPE_IPV6);
+    net::l2_write(m, l2, dst ? *dst : net::ip6_multicast_mac(group), p.mac, p.vlan,
+                  RTE_ETHER_TYPE_IPV6);
     const uint8_t* src = net::ip6_is_link_local(target) ? p.ll6 : p.addr6;
-    write_ns_na(m, l2, net::kNdNeighborSolicit, 0, src, ip_dst, target, net::kNdOptSourceLla, p.mac);
+    write_ns_na(m, l2, net::kNdNeighborSolicit, 0, src, ip_dst, target, net::kNdOptSourceLla,
+                p.mac);
     core::count_stat(core::Stat::nd_solicits_sent);
     return core::control_tx(port, m);
 }

@@ -106,7 +106,8 @@ public:
         c.port = port;
         c.confirmed_tsc = now;
         c.probes = 0;
-        if (st == NeighState::kIncomplete || st == NeighState::kFailed) core::count_stat(F::kLearned);
+        if (st == NeighState::kIncomplete || st == NeighState::kFailed)
+            core::count_stat(F::kLearned);
         set_state(pos, NeighState::kReachable);
         if (!c.held.empty()) send_held(pos);
         return 0;
@@ -285,7 +286,8 @@ private:
                 rte_pktmbuf_free(m);
                 continue;
             }
-            if (core::control_tx(pm->out_port, m) == 0) core::count_stat(core::Stat::held_packets_sent);
+            if (core::control_tx(pm->out_port, m) == 0)
+                core::count_stat(core::Stat::held_packets_sent);
         }
         c.held.clear();
     }

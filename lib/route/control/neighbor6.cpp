@@ -42,8 +42,12 @@ Addr6 key_of(const uint8_t* p) {
 int neigh6_init(const config::NeighborConfig& cfg, rte_rcu_qsbr* qsbr, std::string& err) {
     return g_table6.init(cfg, qsbr, err);
 }
-void neigh6_fini() { g_table6.fini(); }
-void neigh6_set_params(const config::NeighborConfig& cfg) { g_table6.set_params(cfg); }
+void neigh6_fini() {
+    g_table6.fini();
+}
+void neigh6_set_params(const config::NeighborConfig& cfg) {
+    g_table6.set_params(cfg);
+}
 int neigh6_update(uint16_t port, const uint8_t* ip, const rte_ether_addr& mac, bool create) {
     if (!g_table6.ready()) return -ENODEV;
     return g_table6.update(port, key_of(ip), mac, create);
@@ -51,10 +55,18 @@ int neigh6_update(uint16_t port, const uint8_t* ip, const rte_ether_addr& mac, b
 bool neigh6_get(const uint8_t* ip, NeighState& st, rte_ether_addr& mac) {
     return g_table6.ready() && g_table6.get(key_of(ip), st, mac);
 }
-void neigh6_hold(rte_mbuf* m) { g_table6.hold(m); }
-void neigh6_tick(uint64_t now_tsc) { g_table6.tick(now_tsc); }
-int neigh6_del(const uint8_t* ip) { return g_table6.del(key_of(ip)); }
-unsigned neigh6_clear() { return g_table6.clear(); }
+void neigh6_hold(rte_mbuf* m) {
+    g_table6.hold(m);
+}
+void neigh6_tick(uint64_t now_tsc) {
+    g_table6.tick(now_tsc);
+}
+int neigh6_del(const uint8_t* ip) {
+    return g_table6.del(key_of(ip));
+}
+unsigned neigh6_clear() {
+    return g_table6.clear();
+}
 
 std::vector<Neigh6Info> neigh6_list() {
     std::vector<Neigh6Info> out;

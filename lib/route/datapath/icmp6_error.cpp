@@ -20,8 +20,8 @@ bool is_icmp6_error(const rte_mbuf* m, const core::PacketMeta* pm) {
 
 }  // namespace
 
-bool icmp6_error_in_place(rte_mbuf* m, uint8_t type, uint8_t code, uint32_t param, uint16_t from_port,
-                          uint64_t now) {
+bool icmp6_error_in_place(rte_mbuf* m, uint8_t type, uint8_t code, uint32_t param,
+                          uint16_t from_port, uint64_t now) {
     core::PacketMeta* pm = core::meta(m);
     const core::DpPort& port = core::g_dp.ports[from_port];
     auto* ip = rte_pktmbuf_mtod_offset(m, rte_ipv6_hdr*, pm->l2_len);
