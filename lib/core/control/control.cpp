@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <rte_cycles.h>
+#include <rte_debug.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <unistd.h>
@@ -20,7 +21,9 @@ namespace {
 constexpr unsigned kRingSize = 4096;
 constexpr unsigned kMaxPollers = 32;
 
-std::array<ControlHandler, 3> g_handlers{};
+// One handler per ControlKind, indexed by the kind a worker wrote into the
+// packet's metadata.
+std::array<ControlHandler, kControlKinds> g_handlers{};
 struct PollerEntry {
     const char* name;
     Poller fn;
@@ -62,7 +65,10 @@ void control_fini() {
     g_pool = nullptr;
 }
 
-void set_control_handler(ControlKind kind, ControlHandler fn) { g_handlers[size_t(kind)] = fn; }
+void set_control_handler(ControlKind kind, ControlHandler fn) {
+    RTE_VERIFY(size_t(kind) < g_handlers.size());
+    g_handlers[size_t(kind)] = fn;
+}
 
 void register_poller(const char* name, Poller fn) {
     if (g_nb_pollers < kMaxPollers) g_pollers[g_nb_pollers++] = PollerEntry{name, fn};
@@ -81,7 +87,8 @@ unsigned control_drain(uint64_t) {
     rte_mbuf* pkts[kBurst];
     unsigned n = rte_ring_sc_dequeue_burst(g_to_control, reinterpret_cast<void**>(pkts), kBurst, nullptr);
     for (unsigned i = 0; i < n; i++) {
-        ControlHandler h = g_handlers[size_t(meta(pkts[i])->ctl)];
+        const size_t kind = size_t(meta(pkts[i])->ctl);
+        ControlHandler h = kind < g_handlers.size() ? g_handlers[kind] : nullptr;
         (h ? h : drop_unhandled)(pkts[i]);
     }
     return n;
