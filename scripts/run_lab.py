@@ -71,8 +71,11 @@ def demo(lab, haslb):
     ok = ping_step(pdsn, srv.ip, "pdsn -> srv across haslb")
     ok &= ping_step(pdsn, standard.SRV_LOOPBACK,
                     "pdsn -> 203.0.113.129 (static route 203.0.113.128/25 via srv)")
-    step("console: show neighbors, show stats")
-    show(haslb, "show neighbors", "show stats")
+    ok &= ping_step(pdsn, srv.ip6, "pdsn -> srv across haslb over IPv6")
+    ok &= ping_step(pdsn, standard.SRV_LOOPBACK6,
+                    "pdsn -> 2001:db8:cc::1 (static route 2001:db8:cc::/48 via srv)")
+    step("console: show neighbors, show ipv6 neighbors, show stats")
+    show(haslb, "show neighbors", "show ipv6 neighbors", "show stats")
     step(f"stopping haslb: kill -TERM {haslb.pid}")
     rc = haslb.stop(check=False)
     left = haslb.leftovers()
@@ -87,9 +90,10 @@ def demo(lab, haslb):
 def interactive(lab, haslb):
     """haslb's console on this terminal until haslb exits; returns its status."""
     print(f"""haslb lab: namespaces {', '.join(ns.name for ns in lab.namespaces)}
-  hosts:   pdsn 192.0.2.10 (access), ha1 198.51.100.11 (farm),
-           srv 203.0.113.10 + 203.0.113.129 (core)
+  hosts:   pdsn 192.0.2.10 2001:db8:a::10 (access), ha1 198.51.100.11 2001:db8:f::11 (farm),
+           srv 203.0.113.10 2001:db8:c::10 + 203.0.113.129 2001:db8:cc::1 (core)
   try:     ip netns exec {lab.hosts['pdsn'].name} ping 203.0.113.10
+           ip netns exec {lab.hosts['pdsn'].name} ping 2001:db8:cc::1
   console: here, or scripts/haslb-console -p {haslb.file_prefix} (another terminal)
   logs:    {haslb.stderr_path}
   quit the console (or Ctrl-C) to stop haslb and tear the lab down.
@@ -115,7 +119,7 @@ def main():
     use_terminal = args.interactive or (not args.demo and sys.stdin.isatty())
     fp = config_file_prefix(args.config)
     with Lab(LAB_PREFIX, stale_file_prefixes=[fp]) as lab:
-        standard.build_standard(lab)
+        standard.build_standard(lab, ipv6=True)
         haslb = Haslb(lab, config=args.config, file_prefix=fp)
         try:
             return interactive(lab, haslb) if use_terminal else demo(lab, haslb)
