@@ -310,8 +310,10 @@ struct ClusterMemberConfig {
 
 struct ClusterConfig {
     bool enabled = false;               // the group is present
-    std::vector<uint32_t> vips;         // init-only; 1..8 IPv4 VIPs, host order
-    uint32_t listen = 0;                // init-only; port address for load reports; 0 = every port
+    std::vector<uint32_t> vips;         // init-only; IPv4 VIPs, host order
+    std::vector<Ipv6Addr> vips6;        // init-only; IPv6 VIPs; 1..8 VIPs of both families in all
+    IpAddr listen;                      // init-only; port address (either family) for load
+                                        // reports; unset = every address of both families
     uint16_t port = 2000;               // init-only; TCP port of load reports (IOS `port`)
     uint32_t holdtime_ms = 15000;       // reloadable; 100..3600000 (IOS `holdtime`)
     uint32_t overload_limit = 80;       // reloadable; 1..100 percent (IOS `overload-limit`)

@@ -7,6 +7,7 @@
 // ports and the SLB vservers in check_cluster.cpp.
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <map>
 
@@ -56,21 +57,27 @@ std::string where(const Origin& o) {
     return fmt::format("{}:{}", o.file, o.line);
 }
 
-// One cluster VIP. IPv6 VIPs are refused: the data plane parses IPv4 only
-// (IPv6 frames are dropped as unsupported_ethertype), so haslb could not
-// answer on one; gateways may still be IPv6.
-void parse_vip(Ctx& ctx, const lc::Setting& s, std::vector<uint32_t>& out) {
+// One cluster VIP of either family: a unicast address, listed once.
+void parse_vip(Ctx& ctx, const lc::Setting& s, ClusterConfig& c) {
     std::string text;
     if (!ctx.as_string(s, text)) return;
     IpAddr a;
     if (parse_ip(text, a) < 0) {
-        ctx.error(s, fmt::format("\"{}\" is not an IPv4 address (A.B.C.D)", text));
+        ctx.error(s, fmt::format("\"{}\" is not an IPv4 (A.B.C.D) or IPv6 address", text));
         return;
     }
     if (a.family == 6) {
-        ctx.error(s, fmt::format("{} is an IPv6 address; haslb's data plane forwards IPv4 only, so "
-                                 "a cluster VIP must be IPv4 (members may be IPv6)",
-                                 text));
+        Ipv6Addr v6;
+        std::copy(a.bytes.begin(), a.bytes.end(), v6.begin());
+        if (auto why = not_unicast6_reason(v6); !why.empty()) {
+            ctx.error(s, fmt::format("{} is {}", text, why));
+            return;
+        }
+        if (std::find(c.vips6.begin(), c.vips6.end(), v6) != c.vips6.end()) {
+            ctx.error(s, fmt::format("VIP {} is listed twice", format_ipv6(v6)));
+            return;
+        }
+        c.vips6.push_back(v6);
         return;
     }
     uint32_t v4 = 0;
@@ -79,12 +86,11 @@ void parse_vip(Ctx& ctx, const lc::Setting& s, std::vector<uint32_t>& out) {
         ctx.error(s, fmt::format("{} is {}", text, why));
         return;
     }
-    for (uint32_t o : out)
-        if (o == v4) {
-            ctx.error(s, fmt::format("VIP {} is listed twice", text));
-            return;
-        }
-    out.push_back(v4);
+    if (std::find(c.vips.begin(), c.vips.end(), v4) != c.vips.end()) {
+        ctx.error(s, fmt::format("VIP {} is listed twice", text));
+        return;
+    }
+    c.vips.push_back(v4);
 }
 
 void parse_vips(Ctx& ctx, const lc::Setting& g, ClusterConfig& c) {
@@ -95,7 +101,7 @@ void parse_vips(Ctx& ctx, const lc::Setting& g, ClusterConfig& c) {
         return;
     }
     if (v->getType() == lc::Setting::TypeString) {
-        parse_vip(ctx, *v, c.vips);
+        parse_vip(ctx, *v, c);
         return;
     }
     if (!v->isArray() && !v->isList()) {
@@ -107,7 +113,7 @@ void parse_vips(Ctx& ctx, const lc::Setting& g, ClusterConfig& c) {
         ctx.error(*v, fmt::format("{} VIPs; 1 to {} are supported", n, kMaxVips));
         return;
     }
-    for (int i = 0; i < n; i++) parse_vip(ctx, (*v)[i], c.vips);
+    for (int i = 0; i < n; i++) parse_vip(ctx, (*v)[i], c);
 }
 
 void parse_member(Ctx& ctx, const lc::Setting& g, ClusterMemberConfig& m) {
@@ -172,13 +178,9 @@ void parse_cluster(Ctx& ctx, const lc::Setting& g, Config& out) {
     c.origin = ctx.origin(g);
     parse_vips(ctx, g, c);
     std::string s;
-    if (ctx.get_string(g, "listen", s)) {
-        uint32_t a = 0;
-        if (parse_ipv4(s, a) < 0)
-            ctx.error(g["listen"], fmt::format("\"{}\" is not an IPv4 address (A.B.C.D)", s));
-        else
-            c.listen = a;
-    }
+    if (ctx.get_string(g, "listen", s) && parse_ip(s, c.listen) < 0)
+        ctx.error(g["listen"],
+                  fmt::format("\"{}\" is not an IPv4 (A.B.C.D) or IPv6 address", s));
     ctx.get_uint(g, "port", 1, 65535, c.port);
     ctx.get_uint(g, "holdtime", 100, 3600000, c.holdtime_ms);
     ctx.get_uint(g, "overload_limit", 1, 100, c.overload_limit);

@@ -15,8 +15,10 @@
 //   add (relaxed atomic), the control lcore zeroes it when a report arrives;
 // - ticket: one atomic fetch-add per new client (tie-breaking rotation);
 // - NAT table: rte_hash (lock-free readers, multi-writer add) keyed by
-//   {client, client port, kind, initiator SPI}; workers create and refresh,
-//   the control lcore expires idle entries (hash RCU reclaim).
+//   {family, client, client port, kind, initiator SPI}; workers create and
+//   refresh, the control lcore expires idle entries (hash RCU reclaim).
+// IPv4 VIPs are served by the stage at kRankService, IPv6 VIPs by the one at
+// kRankService6; both run the same burst engine (datapath/engine.hpp).
 #pragma once
 
 #include <rte_hash.h>
@@ -37,31 +39,39 @@ constexpr uint16_t kMaxVips = 8;
 constexpr uint16_t kNoMember = 0xffff;
 
 struct GwSnap {
-    GwIdent ident;   // for REDIRECT
-    uint32_t addr4;  // host order, 0 for an IPv6 member (not a NAT target)
+    GwIdent ident;   // for REDIRECT; also the member's address (NAT target, reverse match)
+    uint32_t addr4;  // host order, 0 for an IPv6 member
 };
 
 struct Snapshot {
-    uint16_t nb_vips = 0;
+    uint16_t nb_vips = 0;   // IPv4 VIPs
+    uint16_t nb_vips6 = 0;  // IPv6 VIPs
     uint16_t nb_gw = 0;
+    uint16_t nb_gw6 = 0;    // how many members are IPv6
     uint32_t overload = 0;  // composite limit, micro-units
-    uint32_t vips[kMaxVips];
+    uint32_t vips[kMaxVips];       // host order
+    uint8_t vips6[kMaxVips][16];   // network order
     GwLoad load[kMaxMembers];
     GwSnap gw[kMaxMembers];
 };
 
-enum class NatKind : uint16_t { kSa = 1, kFlow = 2 };
+// NAT keys of both families in one table; compared as bytes, so every
+// unused octet is zero.
+enum class NatKind : uint8_t { kSa = 1, kFlow = 2 };
 struct NatKey {
-    uint32_t client;  // host order
-    uint16_t cport;   // 0 for kSa
-    uint16_t kind;    // NatKind
-    uint64_t spi_i;   // 0 for kFlow
+    uint8_t client[16];  // network order; an IPv4 client in the first 4 octets
+    uint16_t cport;      // host order; 0 for kSa
+    uint8_t kind;        // NatKind
+    uint8_t family;      // 4 or 6
+    uint32_t zero;       // always 0
+    uint64_t spi_i;      // 0 for kFlow
 };
+static_assert(sizeof(NatKey) == 32, "NatKey is hashed as 32 octets");
 
 struct alignas(32) NatEntry {
     std::atomic<uint8_t> valid;
-    uint16_t gw;
-    uint32_t vip;
+    uint16_t gw;   // member index
+    uint16_t vip;  // index into the snapshot's vips (IPv4 key) or vips6 (IPv6 key)
     std::atomic<uint64_t> last_seen;  // TSC
 };
 
@@ -116,7 +126,8 @@ struct MemberView {
 };
 struct ClusterView {
     bool enabled = false;
-    std::vector<std::string> vips;
+    std::vector<std::string> vips;  // IPv4 first, then IPv6
+    std::string listen;             // "*" = every address
     uint16_t port = 0;
     uint32_t holdtime_ms = 0, overload_limit = 0, weight_crypto = 0, weight_system = 0;
     uint32_t alive = 0;

@@ -33,7 +33,7 @@ Load compute_load(const LoadReport& r, uint32_t max_session, uint16_t priority,
 }
 
 int choose(const GwLoad* gw, const std::atomic<uint32_t>* pending, uint16_t n, uint32_t overload,
-           uint64_t ticket, bool ipv4_only) {
+           uint64_t ticket, uint8_t family) {
     if (!n) return -1;
     int best = -1;
     uint64_t best_load = ~uint64_t(0);
@@ -41,7 +41,7 @@ int choose(const GwLoad* gw, const std::atomic<uint32_t>* pending, uint16_t n, u
     for (uint16_t k = 0; k < n; k++) {
         const uint16_t i = uint16_t((start + k) % n);
         const GwLoad& g = gw[i];
-        if (!g.eligible || (ipv4_only && !g.ipv4)) continue;
+        if (!g.eligible || (family && g.family != family)) continue;
         const uint32_t c =
             projected_composite(g, pending ? pending[i].load(std::memory_order_relaxed) : 0);
         if (c > overload) continue;

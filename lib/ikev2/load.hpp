@@ -51,8 +51,8 @@ struct GwLoad {
     uint32_t crypto_w = 0;       // crypto x weight_crypto / 100
     uint32_t per_session_w = 0;  // what one more session adds to crypto_w
     uint16_t priority = 100;
-    uint8_t eligible = 0;  // alive (heard within the hold time)
-    uint8_t ipv4 = 0;      // identity is IPv4 (a NAT target must be)
+    uint8_t eligible = 0;  // alive and reporting
+    uint8_t family = 4;    // of the identity: 4 or 6 (a NAT target has the VIP's)
 };
 
 // Projected composite with `pending` more sessions.
@@ -65,9 +65,9 @@ inline uint32_t projected_composite(const GwLoad& g, uint32_t pending) {
 // The least-loaded gateway among `n`: eligible, projected composite not
 // above `overload` (micro-units), least projected prioritized load. Exact
 // ties are broken by starting the scan at `ticket % n`, so equally loaded
-// gateways share a burst of new clients. `ipv4_only`: skip IPv6
-// gateways (NAT). Returns the index or -1.
+// gateways share a burst of new clients. `family` 4 or 6: only gateways of
+// that family (NAT); 0: any (REDIRECT). Returns the index or -1.
 int choose(const GwLoad* gw, const std::atomic<uint32_t>* pending, uint16_t n, uint32_t overload,
-           uint64_t ticket, bool ipv4_only = false);
+           uint64_t ticket, uint8_t family = 0);
 
 }  // namespace haslb::ikev2

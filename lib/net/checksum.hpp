@@ -45,4 +45,14 @@ inline uint16_t csum_update32(uint16_t old_csum, uint32_t old_val, uint32_t new_
     return uint16_t(~csum_fold(sum));
 }
 
+// Same for a 16-octet field (an IPv6 address), both in network order.
+inline uint16_t csum_update128(uint16_t old_csum, const uint8_t* old_val, const uint8_t* new_val) {
+    uint32_t sum = uint16_t(~old_csum);
+    for (unsigned i = 0; i < 16; i += 2) {
+        sum += uint16_t(~(uint16_t(old_val[i]) << 8 | old_val[i + 1]));
+        sum += uint16_t(uint16_t(new_val[i]) << 8 | new_val[i + 1]);
+    }
+    return uint16_t(~csum_fold(sum));
+}
+
 }  // namespace haslb::net

@@ -21,7 +21,7 @@ int setup_cluster(std::string& err, bool ipv6_member) {
     config::ClusterConfig& c = cfg.cluster;
     c.enabled = true;
     c.vips = {ip4(kClusterVip)};
-    c.listen = ip4("127.0.0.1");
+    config::parse_ip("127.0.0.1", c.listen);
     c.port = 0;
     c.holdtime_ms = 10000;
     c.max_session = 1000;

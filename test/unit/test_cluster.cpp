@@ -452,7 +452,7 @@ TEST_CASE("reload: parameters apply at once, the member set needs a restart", "[
     config::ClusterConfig cur;
     cur.enabled = true;
     cur.vips = {test::ip4(kVip)};
-    cur.listen = test::ip4("127.0.0.1");
+    config::parse_ip("127.0.0.1", cur.listen);
     cur.port = 0;
     cur.max_session = 1000;
     cur.holdtime_ms = 10000;

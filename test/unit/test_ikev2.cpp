@@ -197,7 +197,7 @@ GwLoad gw_at(uint32_t composite_pct, uint16_t prio = 100, bool alive = true) {
     g.per_session_w = 1000;  // max_session 1000
     g.priority = prio;
     g.eligible = alive;
-    g.ipv4 = 1;
+    g.family = 4;
     return g;
 }
 
@@ -221,11 +221,19 @@ TEST_CASE("LLG: least loaded, priority, overload and dead members", "[ikev2][loa
     g[2] = gw_at(81);
     CHECK(choose(g, nullptr, 3, limit, 0) == -1);
     CHECK(choose(g, nullptr, 0, limit, 0) == -1);
-    // IPv6 members are no NAT targets.
-    GwLoad h[2] = {gw_at(10), gw_at(20)};
-    h[0].ipv4 = 0;
-    CHECK(choose(h, nullptr, 2, limit, 0, false) == 0);
-    CHECK(choose(h, nullptr, 2, limit, 0, true) == 1);
+    // A family filter (NAT to the VIP's family) skips the other family;
+    // family 0 (REDIRECT) takes either.
+    GwLoad h[3] = {gw_at(10), gw_at(20), gw_at(30)};
+    h[0].family = 6;
+    h[2].family = 6;
+    CHECK(choose(h, nullptr, 3, limit, 0, 0) == 0);
+    CHECK(choose(h, nullptr, 3, limit, 0, 4) == 1);
+    CHECK(choose(h, nullptr, 3, limit, 0, 6) == 0);
+    h[0].eligible = 0;
+    CHECK(choose(h, nullptr, 3, limit, 0, 6) == 2);
+    CHECK(choose(h, nullptr, 3, limit, 0, 0) == 1);
+    h[2].eligible = 0;
+    CHECK(choose(h, nullptr, 3, limit, 0, 6) == -1);
 }
 
 TEST_CASE("LLG: a burst spreads over equally loaded gateways", "[ikev2][load]") {

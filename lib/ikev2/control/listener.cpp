@@ -130,6 +130,25 @@ bool read_conn(Conn& c, uint64_t now) {
     return true;
 }
 
+// "192.0.2.7:40000" or "[2001:db8::7]:40000" (an IPv4-mapped peer of the
+// dual-stack socket is shown as IPv4).
+std::string peer_name(const sockaddr_storage& ss) {
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (ss.ss_family == AF_INET) {
+        const auto* sa = reinterpret_cast<const sockaddr_in*>(&ss);
+        inet_ntop(AF_INET, &sa->sin_addr, host, sizeof(host));
+        return fmt::format("{}:{}", host, ntohs(sa->sin_port));
+    }
+    if (ss.ss_family != AF_INET6) return "?";
+    const auto* sa = reinterpret_cast<const sockaddr_in6*>(&ss);
+    if (IN6_IS_ADDR_V4MAPPED(&sa->sin6_addr)) {
+        inet_ntop(AF_INET, sa->sin6_addr.s6_addr + 12, host, sizeof(host));
+        return fmt::format("{}:{}", host, ntohs(sa->sin6_port));
+    }
+    inet_ntop(AF_INET6, &sa->sin6_addr, host, sizeof(host));
+    return fmt::format("[{}]:{}", host, ntohs(sa->sin6_port));
+}
+
 void accept_all() {
     for (;;) {
         sockaddr_storage ss{};
@@ -142,18 +161,12 @@ void accept_all() {
             log("too many agent connections: refused one");
             continue;
         }
-        char host[INET6_ADDRSTRLEN] = "?";
-        uint16_t port = 0;
-        if (ss.ss_family == AF_INET) {
-            const auto* sa = reinterpret_cast<const sockaddr_in*>(&ss);
-            inet_ntop(AF_INET, &sa->sin_addr, host, sizeof(host));
-            port = ntohs(sa->sin_port);
-        }
+        const std::string peer = peer_name(ss);
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         Conn c;
         c.fd = fd;
-        c.peer = fmt::format("{}:{}", host, port);
+        c.peer = peer;
         g_conns.push_back(std::move(c));
     }
 }
@@ -192,11 +205,55 @@ unsigned listener_poll_at(uint64_t now) {
 }
 
 uint16_t listener_port() {
-    sockaddr_in sa{};
-    socklen_t sl = sizeof(sa);
-    if (g_lfd < 0 || getsockname(g_lfd, reinterpret_cast<sockaddr*>(&sa), &sl) != 0) return 0;
-    return ntohs(sa.sin_port);
+    sockaddr_storage ss{};
+    socklen_t sl = sizeof(ss);
+    if (g_lfd < 0 || getsockname(g_lfd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) return 0;
+    if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_port);
+    return ntohs(reinterpret_cast<const sockaddr_in*>(&ss)->sin_port);
 }
+
+namespace {
+
+// A listening TCP socket on `a` (family 0: every address of both families,
+// or of IPv4 when the kernel has no IPv6). -errno on failure.
+int open_listener(const config::IpAddr& a, uint16_t port) {
+    int family = a.family == 4 ? AF_INET : AF_INET6;
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 && a.family == 0) {
+        family = AF_INET;
+        fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    }
+    if (fd < 0) return -errno;
+    int one = 1, zero = 0;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_storage ss{};
+    socklen_t sl;
+    if (family == AF_INET) {
+        // The port address may not be configured on the tap yet when this runs.
+        setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+        auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
+        sa->sin_family = AF_INET;
+        sa->sin_port = htons(port);
+        if (a.family == 4) memcpy(&sa->sin_addr, a.bytes.data(), 4);
+        sl = sizeof(*sa);
+    } else {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one));
+        if (a.family == 0) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+        auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
+        sa->sin6_family = AF_INET6;
+        sa->sin6_port = htons(port);
+        if (a.family == 6) memcpy(&sa->sin6_addr, a.bytes.data(), 16);
+        sl = sizeof(*sa);
+    }
+    if (bind(fd, reinterpret_cast<sockaddr*>(&ss), sl) != 0 || listen(fd, 64) != 0) {
+        const int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+}  // namespace
 
 int listener_init(std::string& err) {
     static bool registered = false;
@@ -210,27 +267,14 @@ int listener_init(std::string& err) {
                           strerror(-scope.status()));
         return scope.status();
     }
-    g_lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (g_lfd < 0) {
-        err = fmt::format("cluster: socket(): {}", strerror(errno));
-        return -errno;
+    const int fd = open_listener(g_params.listen, g_params.port);
+    if (fd < 0) {
+        err = fmt::format("cluster: cannot listen on {} port {}: {}",
+                          g_params.listen.family ? config::format_ip(g_params.listen) : "*",
+                          g_params.port, strerror(-fd));
+        return fd;
     }
-    int one = 1;
-    setsockopt(g_lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    // The port address may not be configured on the tap yet when this runs.
-    setsockopt(g_lfd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(g_params.port);
-    sa.sin_addr.s_addr = htonl(g_params.listen);
-    if (bind(g_lfd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(g_lfd, 64) != 0) {
-        const int e = errno;
-        err = fmt::format("cluster: cannot listen on {}:{}: {}",
-                          config::format_ipv4(g_params.listen), g_params.port, strerror(e));
-        close(g_lfd);
-        g_lfd = -1;
-        return -e;
-    }
+    g_lfd = fd;
     return 0;
 }
 

@@ -33,6 +33,9 @@ int publish() {
     if (!s) return -ENOMEM;
     s->nb_vips = uint16_t(g_params.vips.size());
     for (size_t v = 0; v < g_params.vips.size(); v++) s->vips[v] = g_params.vips[v];
+    s->nb_vips6 = uint16_t(g_params.vips6.size());
+    for (size_t v = 0; v < g_params.vips6.size(); v++)
+        memcpy(s->vips6[v], g_params.vips6[v].data(), 16);
     s->nb_gw = uint16_t(g_members.size());
     s->overload = g_params.load.overload_limit * (kFull / 100);
     for (size_t i = 0; i < g_members.size(); i++) {
@@ -48,7 +51,8 @@ int publish() {
         // A member is chosen once its agent has reported a load: a hello
         // alone says it is up, not how busy it is.
         gl.eligible = m.alive && m.has_report;
-        gl.ipv4 = m.addr.family == 4;
+        gl.family = m.addr.family;
+        s->nb_gw6 += m.addr.family == 6;
         GwSnap& g = s->gw[i];
         g.ident.type = m.addr.family == 4 ? kGwIpv4 : kGwIpv6;
         g.ident.len = m.addr.family == 4 ? 4 : 16;
@@ -161,7 +165,8 @@ unsigned tick(uint64_t now_ms) {
 
 int reload(const config::ClusterConfig& cur, const config::ClusterConfig& next, bool apply,
            std::string& msg) {
-    bool same = cur.enabled == next.enabled && cur.vips == next.vips && cur.listen == next.listen &&
+    bool same = cur.enabled == next.enabled && cur.vips == next.vips && cur.vips6 == next.vips6 &&
+                cur.listen == next.listen &&
                 cur.port == next.port && cur.max_nat_sessions == next.max_nat_sessions &&
                 cur.members.size() == next.members.size();
     for (size_t i = 0; same && i < next.members.size(); i++)
@@ -194,6 +199,8 @@ ClusterView cluster_view() {
     const uint64_t now = mono_ms();
     v.enabled = true;
     for (uint32_t a : g_params.vips) v.vips.push_back(config::format_ipv4(a));
+    for (const auto& a : g_params.vips6) v.vips.push_back(config::format_ipv6(a));
+    v.listen = g_params.listen.family ? config::format_ip(g_params.listen) : "*";
     v.port = g_params.port;
     v.holdtime_ms = g_params.holdtime_ms;
     v.overload_limit = g_params.load.overload_limit;

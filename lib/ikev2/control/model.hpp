@@ -26,8 +26,9 @@ struct MemberRt {
 
 struct Params {
     std::vector<uint32_t> vips;
+    std::vector<config::Ipv6Addr> vips6;
     uint16_t port = 0;
-    uint32_t listen = 0;
+    config::IpAddr listen;  // family 0: every address
     uint32_t holdtime_ms = 0, nat_idle_s = 0;
     LoadParams load;
 };

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Telemetry /haslb/cluster: the cluster parameters and one entry per member
+// Telemetry /haslb/cluster: the cluster parameters ("vip" the first VIP,
+// "vips" all of them, IPv4 then IPv6; "listen" the report address or "*")
+// and one entry per member
 // keyed by its address ('.' and ':' written as '_'; DPDK 22.11 accepts
 // [A-Za-z0-9_/] in keys). Loads in per mille (integers).
 #include <rte_telemetry.h>
@@ -19,6 +21,12 @@ int tel_cluster(const char*, const char*, rte_tel_data* d) {
     rte_tel_data_add_dict_string(d, "status", v.enabled ? (v.alive ? "up" : "down") : "disabled");
     if (!v.enabled) return 0;
     rte_tel_data_add_dict_string(d, "vip", v.vips.empty() ? "" : v.vips[0].c_str());
+    rte_tel_data* vips = rte_tel_data_alloc();
+    if (!vips) return -ENOMEM;
+    rte_tel_data_start_array(vips, RTE_TEL_STRING_VAL);
+    for (const auto& a : v.vips) rte_tel_data_add_array_string(vips, a.c_str());
+    rte_tel_data_add_dict_container(d, "vips", vips, 0);
+    rte_tel_data_add_dict_string(d, "listen", v.listen.c_str());
     rte_tel_data_add_dict_u64(d, "port", v.port);
     rte_tel_data_add_dict_u64(d, "holdtime_ms", v.holdtime_ms);
     rte_tel_data_add_dict_u64(d, "overload_limit", v.overload_limit);
