@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "cluster_world.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "frames.hpp"
 #include "ikev2/cluster.hpp"
+#include "world6.hpp"
 #include "route/neighbor.hpp"
 
 namespace haslb::test {
@@ -17,16 +19,31 @@ int setup_cluster(std::string& err, bool ipv6_member) {
         memcpy(a.addr_bytes, b.data(), 6);
         route::neigh_update(1, ip4(ip), a, true);
     }
+    {
+        const Bytes m = mac("02:00:00:00:0b:0e");
+        rte_ether_addr a;
+        memcpy(a.addr_bytes, m.data(), 6);
+        route::neigh6_update(1, ip6(kClusterGw6b).data(), a, true);
+    }
     config::Config cfg;
     config::ClusterConfig& c = cfg.cluster;
     c.enabled = true;
-    c.vips = {ip4(kClusterVip)};
+    c.vips = {ip4(kClusterVip), ip4(kClusterVipOnLink)};
+    for (const char* v : {kClusterVip6, kClusterVip6OnLink}) {
+        const Bytes b = ip6(v);
+        config::Ipv6Addr a;
+        std::copy(b.begin(), b.end(), a.begin());
+        c.vips6.push_back(a);
+    }
     config::parse_ip("127.0.0.1", c.listen);
     c.port = 0;
     c.holdtime_ms = 10000;
     c.max_session = 1000;
     std::vector<std::string> addrs = {"198.51.100.11", "198.51.100.12", "198.51.100.13"};
-    if (ipv6_member) addrs.push_back("2001:db8::21");
+    if (ipv6_member) {
+        addrs.push_back(kClusterGw6);
+        addrs.push_back(kClusterGw6b);
+    }
     for (const auto& a : addrs) {
         config::ClusterMemberConfig m;
         config::parse_ip(a, m.address);

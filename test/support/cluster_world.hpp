@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The IKEv2 cluster on top of the test world (world.hpp), for unit tests and
 // fixtures:
-//   VIP 203.0.113.200 (routed, off every port subnet)
+//   VIPs 203.0.113.200 and 2001:db8:ff::200 (routed, off every port subnet),
+//   192.0.2.200 and 2001:db8:a::200 (on the access subnet: ARP/ND answered)
 //   members gw1 198.51.100.11 (ha1's MAC), gw2 198.51.100.12, gw3 198.51.100.13
-//   (neighbours 02:00:00:00:0b:0c / 0b:0d), gw6 2001:db8::21; all priority 100,
+//   (neighbours 02:00:00:00:0b:0c / 0b:0d), and with `ipv6_member` gw6
+//   2001:db8::21 (not routable here: REDIRECT targets only) and gw6b
+//   2001:db8:f::21 (IPv6 neighbour 02:00:00:00:0b:0e); all priority 100,
 //   max_session 1000; hold time 10 s, overload limit 80 %, weights 100.
 //   The listener binds an ephemeral port on 127.0.0.1.
 // Members start dead; cluster_report() makes one alive with a load.
@@ -22,9 +25,14 @@
 namespace haslb::test {
 
 constexpr const char* kClusterVip = "203.0.113.200";
+constexpr const char* kClusterVipOnLink = "192.0.2.200";
+constexpr const char* kClusterVip6 = "2001:db8:ff::200";
+constexpr const char* kClusterVip6OnLink = "2001:db8:a::200";
+constexpr const char* kClusterGw6 = "2001:db8::21";
+constexpr const char* kClusterGw6b = "2001:db8:f::21";
 
 // After World(): 0 or negative errno with err. Undo with ikev2::cluster_fini().
-// `ipv6_member`: include gw6.
+// `ipv6_member`: include gw6 and gw6b.
 int setup_cluster(std::string& err, bool ipv6_member = true);
 
 // HELLO + UPDATE for member `addr` at `now_ms` through the model functions.
