@@ -30,18 +30,34 @@ uint64_t now_ms() {
     return uint64_t(ts.tv_sec) * 1000 + uint64_t(ts.tv_nsec) / 1000000;
 }
 
+// A socket address of `a` (either family) and `port`; returns its length.
+socklen_t sockaddr_of(const config::IpAddr& a, uint16_t port, sockaddr_storage& ss) {
+    ss = {};
+    if (a.family == 6) {
+        auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
+        sa->sin6_family = AF_INET6;
+        sa->sin6_port = htons(port);
+        memcpy(&sa->sin6_addr, a.bytes.data(), 16);
+        return sizeof(*sa);
+    }
+    auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons(port);
+    memcpy(&sa->sin_addr, a.bytes.data(), 4);
+    return sizeof(*sa);
+}
+
 int connect_to(const Options& o, std::string& err) {
-    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = socket(o.primary.family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         err = strerror(errno);
         return -1;
     }
-    if (o.bind) {
-        sockaddr_in b{};
-        b.sin_family = AF_INET;
-        b.sin_addr.s_addr = htonl(o.bind);
-        if (bind(fd, reinterpret_cast<sockaddr*>(&b), sizeof(b)) != 0) {
-            err = fmt::format("bind {}: {}", config::format_ipv4(o.bind), strerror(errno));
+    sockaddr_storage ss;
+    if (o.bind.family) {
+        const socklen_t sl = sockaddr_of(o.bind, 0, ss);
+        if (bind(fd, reinterpret_cast<sockaddr*>(&ss), sl) != 0) {
+            err = fmt::format("bind {}: {}", config::format_ip(o.bind), strerror(errno));
             close(fd);
             return -1;
         }
@@ -49,11 +65,8 @@ int connect_to(const Options& o, std::string& err) {
     // A bounded connect: 3 s.
     timeval tv{3, 0};
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(o.port);
-    sa.sin_addr.s_addr = htonl(o.primary);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
+    const socklen_t sl = sockaddr_of(o.primary, o.port, ss);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&ss), sl) != 0) {
         err = strerror(errno);
         close(fd);
         return -1;
@@ -133,7 +146,9 @@ int run(const Options& o, const std::atomic<bool>& stop) {
     h.hello_ms = o.hello_ms;
     h.update_ms = o.update_ms;
     h.max_session = o.max_session;
-    const std::string primary = fmt::format("{}:{}", config::format_ipv4(o.primary), o.port);
+    const std::string primary = o.primary.family == 6
+                                    ? fmt::format("[{}]:{}", config::format_ip(o.primary), o.port)
+                                    : fmt::format("{}:{}", config::format_ip(o.primary), o.port);
     std::string last_problem;
     while (!stop) {
         std::string err;

@@ -29,10 +29,10 @@ std::string usage() {
            "                           [--command-timeout MS] [--once]\n"
            "       haslb-cluster-agent --help | --version\n"
            "Reports this IKEv2 gateway's load to haslb's cluster listener (TCP).\n"
-           "  --primary ADDR       haslb's address for load reports (cluster.listen)\n"
+           "  --primary ADDR       haslb's address for load reports, IPv4 or IPv6 (cluster.listen)\n"
            "  --port N             haslb's cluster.port (default 2000)\n"
            "  --gateway ADDR       this gateway's identity, IPv4 or IPv6: a cluster member\n"
-           "  --bind ADDR          local IPv4 address to connect from\n"
+           "  --bind ADDR          local address to connect from (the primary's family)\n"
            "  --hello MS           HELLO interval (default 5000)\n"
            "  --update MS          UPDATE interval (default 6000)\n"
            "  --max-session N      the gateway's own max-session (informational)\n"
@@ -74,12 +74,12 @@ int parse_args(int argc, char** argv, Options& o, std::string& err) {
         } else if (a == "--once") {
             o.once = true;
         } else if (a == "--primary") {
-            if (config::parse_ipv4(v, o.primary) != 0) return bad("not an IPv4 address");
+            if (config::parse_ip(v, o.primary) != 0) return bad("not an IPv4 or IPv6 address");
             have_primary = true;
         } else if (a == "--gateway") {
             if (config::parse_ip(v, o.gateway) != 0) return bad("not an IPv4 or IPv6 address");
         } else if (a == "--bind") {
-            if (config::parse_ipv4(v, o.bind) != 0) return bad("not an IPv4 address");
+            if (config::parse_ip(v, o.bind) != 0) return bad("not an IPv4 or IPv6 address");
         } else if (a == "--port") {
             uint32_t port = 0;
             if (!number(v, 1, 65535, port)) return bad("not a port 1..65535");
@@ -108,6 +108,11 @@ int parse_args(int argc, char** argv, Options& o, std::string& err) {
     }
     if (!have_primary || !o.gateway.family) {
         err = "--primary and --gateway are required";
+        return -EINVAL;
+    }
+    if (o.bind.family && o.bind.family != o.primary.family) {
+        err = fmt::format("--bind {} and --primary {} are not of the same family",
+                          config::format_ip(o.bind), config::format_ip(o.primary));
         return -EINVAL;
     }
     return 0;

@@ -13,10 +13,10 @@ namespace haslb::cluster_agent {
 enum class Source { kSwanctl, kFile, kCommand };
 
 struct Options {
-    uint32_t primary = 0;       // haslb's address for load reports (IPv4, host order)
+    config::IpAddr primary;     // haslb's address for load reports (IPv4 or IPv6)
     uint16_t port = 2000;       // cluster.port
     config::IpAddr gateway;     // this gateway's identity (a configured member)
-    uint32_t bind = 0;          // local address to connect from; 0 = any
+    config::IpAddr bind;        // local address to connect from (primary's family); unset = any
     uint32_t hello_ms = 5000;   // seed 003 `secondary hello`
     uint32_t update_ms = 6000;  // seed 003 `secondary update`
     uint32_t max_session = 0;   // informational (haslb's member config decides)

@@ -3,12 +3,16 @@
 // REDIRECT response over IPv6 (addresses, ports, hop limit, UDP checksum,
 // no extension header), NAT66 of clients without redirect support and the
 // way back, named drops, neighbour discovery and ARP for on-link VIPs, and
-// the bulk lookup's same-burst cases of both families.
+// the bulk lookup's same-burst cases of both families, and the dual-stack
+// report listener.
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <map>
@@ -17,6 +21,8 @@
 #include "core/counters.hpp"
 #include "frames.hpp"
 #include "ikev2/cluster.hpp"
+#include "ikev2/control/model.hpp"
+#include "ikev2/wire.hpp"
 #include "net/ipv6.hpp"
 #include "route/neighbor.hpp"
 #include "world.hpp"
@@ -402,4 +408,67 @@ TEST_CASE("on-link VIPs: ARP and neighbour solicitations are answered, routed on
     CHECK(Bytes(na.f.begin() + 62, na.f.begin() + 78) == test::ip6(test::kClusterVip6OnLink));
     // The routed VIP is not on the access link: nobody answers for it.
     CHECK(ns(kVip6).empty());
+}
+
+TEST_CASE("the report listener without a listen address takes agents over IPv4 and IPv6",
+          "[ikev2][ipv6][listener]") {
+    test::World w;
+    REQUIRE(w.ok());
+    config::Config cfg;
+    config::ClusterConfig& k = cfg.cluster;
+    k.enabled = true;
+    k.vips = {test::ip4(test::kClusterVip)};
+    k.port = 0;  // ephemeral; listen unset: every address of both families
+    for (const char* a : {"198.51.100.11", "2001:db8:f::21"}) {
+        config::ClusterMemberConfig m;
+        REQUIRE(config::parse_ip(a, m.address) == 0);
+        k.members.push_back(m);
+    }
+    std::string err;
+    REQUIRE(ikev2::cluster_init(cfg, err) == 0);
+    const uint16_t port = ikev2::detail::listener_port();
+    REQUIRE(port != 0);
+    CHECK(ikev2::cluster_view().listen == "*");
+    auto report = [&](int family, const char* gateway) {
+        const int fd = socket(family, SOCK_STREAM, 0);
+        REQUIRE(fd >= 0);
+        sockaddr_storage ss{};
+        socklen_t sl;
+        if (family == AF_INET) {
+            auto* sa = reinterpret_cast<sockaddr_in*>(&ss);
+            sa->sin_family = AF_INET;
+            sa->sin_port = htons(port);
+            sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            sl = sizeof(*sa);
+        } else {
+            auto* sa = reinterpret_cast<sockaddr_in6*>(&ss);
+            sa->sin6_family = AF_INET6;
+            sa->sin6_port = htons(port);
+            sa->sin6_addr = in6addr_loopback;
+            sl = sizeof(*sa);
+        }
+        REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&ss), sl) == 0);
+        ikev2::wire::Hello h;
+        REQUIRE(config::parse_ip(gateway, h.gateway) == 0);
+        Bytes out = ikev2::wire::encode_hello(h);
+        const Bytes u = ikev2::wire::encode_update(load(250));
+        out.insert(out.end(), u.begin(), u.end());
+        REQUIRE(send(fd, out.data(), out.size(), 0) == ssize_t(out.size()));
+        return fd;
+    };
+    const int fd4 = report(AF_INET, "198.51.100.11");
+    const int fd6 = report(AF_INET6, "2001:db8:f::21");
+    uint64_t now = 1000;
+    auto both = [] {
+        const auto v = ikev2::cluster_view();
+        return v.members[0].reports == 1 && v.members[1].reports == 1;
+    };
+    for (int i = 0; i < 300 && !both(); i++) {
+        ikev2::detail::listener_poll_at(now++);
+        usleep(1000);
+    }
+    CHECK(both());
+    close(fd4);
+    close(fd6);
+    ikev2::cluster_fini();
 }

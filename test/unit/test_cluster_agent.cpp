@@ -68,7 +68,7 @@ TEST_CASE("agent command line", "[ikev2][agent]") {
     REQUIRE(parse({"--primary", "198.51.100.1", "--gateway=2001:db8::21", "--port", "2001",
                    "--update", "500", "--load-file", "/tmp/x"},
                   o, err) == 0);
-    CHECK(config::format_ipv4(o.primary) == "198.51.100.1");
+    CHECK(config::format_ip(o.primary) == "198.51.100.1");
     CHECK(config::format_ip(o.gateway) == "2001:db8::21");
     CHECK(o.port == 2001);
     CHECK(o.update_ms == 500);
@@ -85,4 +85,15 @@ TEST_CASE("agent command line", "[ikev2][agent]") {
                 err) == -EINVAL);
     CHECK(parse({"--primary", "198.51.100.1", "--gateway", "198.51.100.21", "--bogus", "1"}, d,
                 err) == -EINVAL);
+    // An IPv6 primary (an IPv6-only gateway reports over IPv6); --bind of its family.
+    Options v6;
+    REQUIRE(parse({"--primary", "2001:db8:f::1", "--gateway", "2001:db8:f::21", "--bind",
+                   "2001:db8:f::21"},
+                  v6, err) == 0);
+    CHECK(v6.primary.family == 6);
+    CHECK(config::format_ip(v6.bind) == "2001:db8:f::21");
+    CHECK(parse({"--primary", "2001:db8:f::1", "--gateway", "2001:db8:f::21", "--bind",
+                 "198.51.100.21"},
+                d, err) == -EINVAL);
+    CHECK(err.find("are not of the same family") != std::string::npos);
 }
