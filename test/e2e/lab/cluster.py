@@ -7,16 +7,22 @@ and helpers to read haslb's cluster state.
                                                   VIP 203.0.113.100       gw1 .21  gw2 .22  gw3 .23
 
 The VIP is off every port subnet: the client reaches it through its
-default route (haslb's access address).
+default route (haslb's access address). `build6(lab)` adds IPv6 to the same
+lab: access 2001:db8:a::/64 (client ::10), farm 2001:db8:f::/64 (gw1..gw3
+::21..::23), haslb ::1 on both.
 
-- `build(lab)`: the segments, the client and three gateways.
+- `build(lab)`: the segments, the client and three gateways; `build6(lab)`
+  the same with IPv6.
 - `cluster_text(...)`: the `cluster` group for Haslb(extra=...).
-- `Agent(host, gateway, ...)`: haslb-cluster-agent in a gateway namespace,
+- `Agent(host, gateway, ..., primary=...)`: haslb-cluster-agent in a gateway namespace,
   reading its load from a file (`set_load(cpu=..., mem=..., ike_sas=...)`),
   `stop()`, `start()`.
 - `charon_cmd(client, vip)`: starts charon-cmd (strongSwan 5.9.8) with a
   STRONGSWAN_CONF of the lab's (kernel-libipsec off) and returns a Charon
   whose `wait_redirect()` waits for its "redirected to X" log line.
+- `Client(client, vip)`: a charon daemon as the initiator (IPv6 VIPs: charon-cmd
+  5.9.8 connects to IPv4 only), in a private mount namespace so it can run
+  next to a gateway's charon.
 - `redirected_from(packets, vip)`: the IKE_SA_INIT requests in a capture
   that carry REDIRECTED_FROM naming `vip`.
 - `tele_cluster(haslb)`: /haslb/cluster; `members(haslb)` keyed by address.
@@ -33,6 +39,12 @@ PRIMARY = "198.51.100.1"
 CLIENT = ("client", "access", "192.0.2.10/24")
 GATEWAYS = (("gw1", "198.51.100.21"), ("gw2", "198.51.100.22"), ("gw3", "198.51.100.23"))
 PORT = 2000
+# IPv6 (build6): haslb 2001:db8:a::1 and 2001:db8:f::1, the client ::10 on
+# access, the gateways ::21..23 on farm.
+ACCESS6, FARM6 = "2001:db8:a::1/64", "2001:db8:f::1/64"
+PRIMARY6 = "2001:db8:f::1"
+CLIENT6 = "2001:db8:a::10"
+GATEWAYS6 = (("gw1", "2001:db8:f::21"), ("gw2", "2001:db8:f::22"), ("gw3", "2001:db8:f::23"))
 
 
 def agent_binary():
@@ -51,12 +63,28 @@ def build(lab):
     return lab
 
 
+def build6(lab):
+    """The IPv6 cluster lab: segments access and farm with IPv4 and IPv6, the
+    client (192.0.2.10, 2001:db8:a::10) and gw1..gw3 (IPv4 as in build(),
+    IPv6 GATEWAYS6). Returns the lab."""
+    lab.add_segment("access", "192.0.2.1/24", address6=ACCESS6)
+    lab.add_segment("farm", "198.51.100.1/24", address6=FARM6)
+    lab.add_host(*CLIENT, address6=CLIENT6 + "/64")
+    for (name, addr), (_, addr6) in zip(GATEWAYS, GATEWAYS6):
+        lab.add_host(name, "farm", addr + "/24", address6=addr6 + "/64")
+    return lab
+
+
 def cluster_text(vip=VIP, members=None, holdtime=2000, overload=80, max_session=100,
-                 port=PORT, extra=""):
-    """The `cluster` group; `members` is a list of addresses (default gw1..3)."""
+                 port=PORT, extra="", listen=PRIMARY):
+    """The `cluster` group; `vip` one address or a list; `members` a list of
+    addresses (default gw1..3); `listen` None for every address."""
     members = members or [a for _, a in GATEWAYS]
     entries = ",\n".join(f'    {{ address = "{m}"; max_session = {max_session}; }}' for m in members)
-    return (f'cluster = {{\n  virtual = "{vip}";\n  listen = "{PRIMARY}";\n  port = {port};\n'
+    vips = vip if isinstance(vip, (list, tuple)) else [vip]
+    virtual = "[" + ", ".join(f'"{v}"' for v in vips) + "]"
+    listen_line = f'  listen = "{listen}";\n' if listen else ""
+    return (f'cluster = {{\n  virtual = {virtual};\n{listen_line}  port = {port};\n'
             f'  holdtime = {holdtime};\n  overload_limit = {overload};\n{extra}'
             f'  members = (\n{entries}\n  );\n}};\n')
 
@@ -64,9 +92,11 @@ def cluster_text(vip=VIP, members=None, holdtime=2000, overload=80, max_session=
 class Agent:
     """haslb-cluster-agent in `host` for member `gateway`, load from a file."""
 
-    def __init__(self, host, gateway, *, interval_ms=300, cpu=10, mem=10, ike_sas=0):
+    def __init__(self, host, gateway, *, interval_ms=300, cpu=10, mem=10, ike_sas=0,
+                 primary=PRIMARY):
         self.host = host
         self.gateway = gateway
+        self.primary = primary
         self.interval_ms = interval_ms
         self.load_path = host.lab.path(f"cluster-{host.name}.load")
         self.log_path = host.lab.path(f"cluster-{host.name}.log")
@@ -81,7 +111,7 @@ class Agent:
         os.replace(tmp, self.load_path)
 
     def argv(self):
-        return [agent_binary(), "--primary", PRIMARY, "--port", str(PORT),
+        return [agent_binary(), "--primary", self.primary, "--port", str(PORT),
                 "--gateway", self.gateway, "--hello", str(self.interval_ms),
                 "--update", str(self.interval_ms), "--load-file", self.load_path]
 
@@ -258,6 +288,90 @@ class Gateway:
             self.proc = None
 
 
+CLIENT_SWANCTL_CONF = """\
+connections {{
+  home {{
+    version = 2
+    remote_addrs = {vip}
+    local {{
+      auth = psk
+      id = client@example.com
+    }}
+    remote {{
+      auth = psk
+      id = %any
+    }}
+    children {{
+      home {{
+        remote_ts = 10.99.0.0/24
+      }}
+    }}
+  }}
+}}
+secrets {{
+  ike-lab {{
+    secret = "haslb-lab-psk"
+  }}
+}}
+"""
+
+
+class Client(Charon):
+    """A real charon daemon as the IKE initiator, for IPv6 VIPs (charon-cmd
+    5.9.8 resolves its --host as IPv4 only). It runs in a mount namespace
+    of its own with a private /run, so that it can run next to a gateway's
+    charon (both keep /run/charon.pid). `follow_redirects` as charon-cmd's.
+    Started by start(); wait_redirect(), log() and stop() as Charon's."""
+
+    def __init__(self, client, vip, name="client-charon", follow_redirects=True):
+        lab = client.lab
+        self.vip = vip
+        self.follow = follow_redirects
+        self.vici = lab.path(f"{name}.vici")
+        self.conf = lab.path(f"{name}.conf")
+        self.swanctl = lab.path(f"{name}-swanctl.conf")
+        self.initiate = None
+        super().__init__(client, None, lab.path(f"{name}.log"))
+
+    def start(self, timeout=15):
+        conf = GATEWAY_CONF.format(vici=self.vici, log=self.log_path).replace(
+            "charon {\n", f"charon {{\n  follow_redirects = {'yes' if self.follow else 'no'}\n"
+            "  retransmit_tries = 2\n  retransmit_timeout = 1.0\n", 1)
+        with open(self.conf, "w") as f:
+            f.write(conf)
+        with open(self.swanctl, "w") as f:
+            f.write(CLIENT_SWANCTL_CONF.format(vip=self.vip))
+        env = dict(os.environ, STRONGSWAN_CONF=self.conf)
+        with open(self.log_path + ".out", "w") as out:
+            self.proc = self.client.popen(
+                ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                 "mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon"],
+                stdout=out, stderr=out, env=env)
+        wait_until(lambda: os.path.exists(self.vici) or self.proc.poll() is not None, timeout,
+                   what=f"the client charon's VICI socket in {self.client.name}")
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"client charon exited: {self.log()}")
+        uri = f"unix://{self.vici}"
+        self.client.run(["swanctl", "--load-all", "--file", self.swanctl, "--uri", uri],
+                        timeout=15, env=env)
+        # --initiate waits for the outcome: in the background, stopped with charon.
+        self.initiate = self.client.popen(["swanctl", "--initiate", "--child", "home",
+                                           "--timeout", "30", "--uri", uri], env=env)
+        return self
+
+    def log(self):
+        try:
+            return super().log()
+        except FileNotFoundError:
+            return ""
+
+    def stop(self):
+        for p in (self.initiate, self.proc):
+            if p is not None:
+                self.client.lab.kill(p)
+        self.initiate = self.proc = None
+
+
 def _ike_notifies(payload):
     """(exchange, flags, [(type, data)]) of an IKE message, or None."""
     if len(payload) < 28:
@@ -281,12 +395,15 @@ def _ike_notifies(payload):
 
 
 def redirected_from(packets, vip=VIP):
-    """IKE_SA_INIT requests in `packets` (scapy) carrying REDIRECTED_FROM = vip."""
-    from scapy.all import IP, UDP
-    want = bytes([1, 4]) + bytes(int(x) for x in vip.split("."))
+    """IKE_SA_INIT requests in `packets` (scapy, IPv4 or IPv6) carrying
+    REDIRECTED_FROM = vip (GW Ident Type 1 or 2, RFC 5685)."""
+    import ipaddress
+    from scapy.all import UDP
+    a = ipaddress.ip_address(vip)
+    want = bytes([1 if a.version == 4 else 2, len(a.packed)]) + a.packed
     hits = []
     for p in packets:
-        if UDP not in p or IP not in p:
+        if UDP not in p:
             continue
         data = bytes(p[UDP].payload)
         if p[UDP].dport == 4500:
