@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // libFuzzer target: arbitrary frames through the real stages (parse,
-// classify, SLB, RRP snoop, hotline, route; the HA-SLB world of
-// slb_world.hpp and the hotline world of hotline_world.hpp) and,
+// classify, SLB, RRP snoop, IKEv2 cluster on IPv4 and IPv6 VIPs, hotline,
+// route; the HA-SLB world of slb_world.hpp, the hotline world of
+// hotline_world.hpp and the cluster world of cluster_world.hpp with every
+// member reporting) and,
 // for what they hand to the control lcore, the ARP and hold handlers and
 // the SLB event handler, with IPv6 (world6.hpp: FIB6, IPv6 neighbours) and
 // the ND and IPv6 hold handlers. Input: one byte selecting the ingress port, then the
@@ -10,7 +12,9 @@
 // a well-formed IPv4 packet with a valid header checksum (or an IPv6 packet
 // whose payload length matches the frame), and a TCP/UDP
 // checksum that was right on the way in is right on the way out (NAT and
-// HTTP redirect rewrites).
+// HTTP redirect rewrites, cluster NAT both families); a UDP datagram haslb
+// writes itself over IPv6 (a cluster REDIRECT) has a right checksum.
+#include <rte_cycles.h>
 #include <rte_ip.h>
 
 #include <cstdlib>
@@ -18,10 +22,13 @@
 
 #include "core/counters.hpp"
 #include "core/pipeline.hpp"
+#include "ikev2/cluster.hpp"
+#include "net/ipv6.hpp"
 #include "net/headers.hpp"
 #include "route/neighbor.hpp"
 #include "slb/slb.hpp"
 #include "hotline/hotline.hpp"
+#include "cluster_world.hpp"
 #include "hotline_world.hpp"
 #include "slb_world.hpp"
 #include "world.hpp"
@@ -60,6 +67,18 @@ int l4_checksum(const std::vector<uint8_t>& f, size_t l2) {
     return net::csum_fold(sum) == 0xffff ? 1 : 0;
 }
 
+// The same for an IPv6 frame whose upper layer directly follows the header
+// (no extension header).
+int l4_checksum6(const std::vector<uint8_t>& f, size_t l2) {
+    if (f.size() < l2 + sizeof(rte_ipv6_hdr)) return -1;
+    const auto* ip = reinterpret_cast<const rte_ipv6_hdr*>(f.data() + l2);
+    const size_t len = rte_be_to_cpu_16(ip->payload_len);
+    if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 || l2 + sizeof(rte_ipv6_hdr) + len > f.size())
+        return -1;
+    if ((ip->proto != IPPROTO_TCP || len < 20) && (ip->proto != IPPROTO_UDP || len < 8)) return -1;
+    return net::ip6_l4_checksum(ip, ip + 1, uint32_t(len), ip->proto) == 0 ? 1 : 0;
+}
+
 [[noreturn]] void fail(const char* what) {
     fprintf(stderr, "invariant violated: %s\n", what);
     abort();
@@ -71,10 +90,17 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     g_world = new test::World();
     g_world6 = new test::World6();
     std::string err;
-    if (!g_world->ok() || !g_world6->ok() || test::setup_slb(err) != 0 || test::setup_hotline(err) != 0) {
+    if (!g_world->ok() || !g_world6->ok() || test::setup_slb(err) != 0 ||
+        test::setup_hotline(err) != 0 || test::setup_cluster(err) != 0) {
         fprintf(stderr, "test world: %s %s\n", g_world->error().c_str(), err.c_str());
         abort();
     }
+    // Every member alive and under the limit: redirects and NAT of both families.
+    ikev2::LoadReport r;
+    r.cpu_pm = 300;
+    for (const char* gw : {"198.51.100.11", "198.51.100.12", "198.51.100.13", test::kClusterGw6,
+                           test::kClusterGw6b})
+        if (test::cluster_report(gw, r) != 0) abort();
     return 0;
 }
 
@@ -84,6 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::vector<uint8_t> frame(data + 1, data + size);
     const bool vlan = frame.size() >= 14 && frame[12] == 0x81 && frame[13] == 0x00;
     const int l4_in = l4_checksum(frame, vlan ? 18 : 14);
+    const int l4_in6 = l4_checksum6(frame, vlan ? 18 : 14);
     const uint64_t drops_before = total_drops();
     core::Burst b = g_world->run(port, {frame});
     uint64_t dropped = 0;
@@ -104,6 +131,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                     auto* ip6 = reinterpret_cast<const rte_ipv6_hdr*>(out.data() + pm->l2_len);
                     if (out.size() != pm->l2_len + sizeof(rte_ipv6_hdr) + rte_be_to_cpu_16(ip6->payload_len))
                         fail("tx frame length differs from the IPv6 payload length");
+                    const int l4_out6 = l4_checksum6(out, pm->l2_len);
+                    if (l4_in6 == 1 && l4_out6 == 0) fail("a right IPv6 TCP/UDP checksum became wrong");
+                    if ((pm->flags & core::kFlagLocalOrigin) && ip6->proto == IPPROTO_UDP && l4_out6 != 1)
+                        fail("haslb's own IPv6/UDP datagram with a wrong checksum");
                     break;
                 }
                 if (out.size() < pm->l2_len + sizeof(rte_ipv4_hdr))
@@ -145,6 +176,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Now and then the control lcore's timer work: session timeouts and
     // NAT expiry (a far-future clock empties the table, exercising reuse).
     static unsigned calls;
-    if (++calls % 4096 == 0) hotline::tick(hotline::now_s() + 3600);
+    if (++calls % 4096 == 0) {
+        hotline::tick(hotline::now_s() + 3600);
+        ikev2::expire_nat(rte_get_tsc_cycles() + 3600 * rte_get_tsc_hz());
+    }
     return 0;
 }

@@ -185,7 +185,7 @@ rte_mbuf* World::mbuf(const std::vector<uint8_t>& frame) {
         rte_pktmbuf_free(m);
         return nullptr;
     }
-    memcpy(d, frame.data(), frame.size());
+    if (!frame.empty()) memcpy(d, frame.data(), frame.size());  // an empty vector's data() may be null
     return m;
 }
 

@@ -13,6 +13,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include <cstddef>
 #include <cstring>
 
 #include "ikev2/datapath/engine.hpp"
@@ -44,8 +45,8 @@ struct V4 {
     }
 
     static const uint8_t* client(rte_mbuf* m, const PacketMeta* pm, bool src) {
-        const auto* ip = net::at<rte_ipv4_hdr>(m, pm->l2_len);
-        return reinterpret_cast<const uint8_t*>(src ? &ip->src_addr : &ip->dst_addr);
+        const size_t field = src ? offsetof(rte_ipv4_hdr, src_addr) : offsetof(rte_ipv4_hdr, dst_addr);
+        return rte_pktmbuf_mtod_offset(m, const uint8_t*, pm->l2_len + field);
     }
 
     static Drop datagram(rte_mbuf* m, PacketMeta* pm, uint32_t& end) {
