@@ -18,7 +18,8 @@
 // Tables for size N: N home addresses (N/2 hotlined with the REDIR profile
 // at 10.0.0.0/8, N/2 normal at 11.0.0.0/8, plus the world's six), N NAT
 // translations (two per REDIR subscriber, UDP to port 53), N SLB sessions
-// (created by the RRQ path itself). Each path draws its packets from
+// (created by the RRQ path itself), N IKEv2 cluster NAT flows of each family
+// (at most 2M each; cluster_paths.hpp). Each path draws its packets from
 // min(N, --flows) flows picked at random over the table, so large tables
 // are read from memory, not from cache.
 #include <linux/perf_event.h>
@@ -45,6 +46,8 @@
 #include "config/config.hpp"
 #include "core/control.hpp"
 #include "core/pipeline.hpp"
+#include "cluster_paths.hpp"
+#include "paths.hpp"
 #include "frames.hpp"
 #include "hotline/dp.hpp"
 #include "hotline/hotline.hpp"
@@ -56,6 +59,9 @@
 #include "world6.hpp"
 
 using namespace haslb;
+using bench::Kind;
+using bench::Path;
+using bench::Templates;
 
 namespace {
 
@@ -73,35 +79,6 @@ struct Options {
     std::string json;
     unsigned mem_mb = 0;
     bool quiet = false;
-};
-
-// Frames of one path: fixed-stride images copied back before every run.
-struct Templates {
-    uint32_t stride = 0;
-    std::vector<uint8_t> data;
-    std::vector<uint16_t> len;
-    uint32_t count() const { return uint32_t(len.size()); }
-    void add(const test::Bytes& f) {
-        if (!stride) stride = uint32_t(RTE_ALIGN(f.size(), 64));
-        if (f.size() > stride) abort();  // one path's frames share one size class
-        data.resize(size_t(len.size() + 1) * stride);
-        memcpy(&data[len.size() * size_t(stride)], f.data(), f.size());
-        len.push_back(uint16_t(f.size()));
-    }
-};
-
-enum class Kind { kIo, kPipeline, kRrqKnown, kRrqNew };
-
-struct Path {
-    std::string name, what;
-    Kind kind;
-    uint16_t in_port;
-    core::Verdict expect;
-    // Counter that must grow by one per packet (Stat or Drop).
-    bool expect_drop;
-    core::Stat stat;
-    core::Drop drop;
-    Templates t;
 };
 
 struct Result {
@@ -360,8 +337,10 @@ private:
 
 // The control lcore's side between runs: the SLB event ring (session and
 // binding events the workers post) is drained and handled, so it can never
-// fill during a measured run.
+// fill during a measured run, and the cluster members' pending counts go
+// back to 0 as their reports would make them.
 unsigned drain_events() {
+    bench::cluster_between_runs();
     unsigned n = 0;
     slb::Event e;
     while (slb::g_slb.events && rte_ring_dequeue_elem(slb::g_slb.events, &e, sizeof(e)) == 0) {
@@ -597,11 +576,21 @@ int run_size(uint32_t n, const Options& o, InsnCounter& insn, SizeResult& sr) {
         }
     }
 
+    bench::add_cluster_paths(paths, n, flows, rng);
+
     Bench bench(w, insn);
     bench.set_rrq_ident_offset(rq.ident);
-    bool sessions_filled = false, last_filled = false;
+    bool sessions_filled = false, last_filled = false, cluster = false;
     for (Path& p : paths) {
         if (!is_selected(o, p.name)) continue;
+        if (p.cluster && !cluster) {
+            if (bench::cluster_up(n, err)) {
+                fmt::print(stderr, "haslb-bench: cluster ({} flows): {}\n", n, err);
+                bench::cluster_down();
+                return 1;
+            }
+            cluster = true;
+        }
         if (!bench.load_ring(p.in_port)) {
             fmt::print(stderr, "haslb-bench: cannot fill the RX ring\n");
             return 1;
@@ -647,6 +636,7 @@ int run_size(uint32_t n, const Options& o, InsnCounter& insn, SizeResult& sr) {
         sr.results.push_back(r);
     }
     bench.reclaim_all();
+    bench::cluster_down();
     hotline::hotline_fini();
     slb::slb_fini();
     return 0;
@@ -681,8 +671,10 @@ std::vector<std::string> split(const std::string& s) {
     return v;
 }
 
-const char* kPathOrder[] = {"io",      "route",  "route6", "normal",  "redirect",
-                            "reverse", "filter", "rrq-new", "rrq-known"};
+const char* kPathOrder[] = {"io",        "route",        "route6",        "normal",
+                            "redirect",  "reverse",      "filter",        "rrq-new",
+                            "rrq-known", "ike-redirect", "ike-redirect6", "ike-esp",
+                            "ike-esp6"};
 
 }  // namespace
 
@@ -745,7 +737,7 @@ int main(int argc, char** argv) {
             fmt::print(
                 "size {}: bytes/entry subscriber {:.0f}, session {:.0f}, translation {:.0f}\n", n,
                 sr.subs_bytes, sr.sess_bytes, sr.nat_bytes);
-            fmt::print("{:<10} {:>10} {:>8} {:>10} {:>6} {:>6}  {}\n", "path", "cyc/pkt", "Mpps",
+            fmt::print("{:<13} {:>10} {:>8} {:>10} {:>6} {:>6}  {}\n", "path", "cyc/pkt", "Mpps",
                        "insn/pkt", "ok", "on-cpu", "note");
         }
         for (const char* name : kPathOrder)
@@ -757,7 +749,7 @@ int main(int argc, char** argv) {
                         ? fmt::format("{:.0f}", double(r.instructions) / double(r.packets))
                         : "-";
                 if (!o.quiet)
-                    fmt::print("{:<10} {:>10.1f} {:>8.2f} {:>10} {:>5.1f}% {:>5.0f}%  {}\n", r.path,
+                    fmt::print("{:<13} {:>10.1f} {:>8.2f} {:>10} {:>5.1f}% {:>5.0f}%  {}\n", r.path,
                                cpp, cpp > 0 ? hz / cpp / 1e6 : 0.0, ins, 100 * r.ok, 100 * r.on_cpu,
                                r.note);
                 if (r.packets && r.ok < 0.999) {

@@ -13,7 +13,8 @@ import argparse
 import json
 import sys
 
-ORDER = ["io", "route", "normal", "redirect", "reverse", "filter", "rrq-new", "rrq-known"]
+ORDER = ["io", "route", "route6", "normal", "redirect", "reverse", "filter", "rrq-new", "rrq-known",
+         "ike-redirect", "ike-redirect6", "ike-esp", "ike-esp6"]
 
 
 def human(n):

@@ -15,7 +15,8 @@ import tempfile
 import time
 from xml.sax.saxutils import escape, quoteattr
 
-PATHS = ["io", "route", "route6", "normal", "redirect", "reverse", "filter", "rrq-new", "rrq-known"]
+PATHS = ["io", "route", "route6", "normal", "redirect", "reverse", "filter", "rrq-new", "rrq-known",
+         "ike-redirect", "ike-redirect6", "ike-esp", "ike-esp6"]
 
 
 def check(binary):

@@ -11,7 +11,8 @@
 
 namespace haslb::test {
 
-int setup_cluster(std::string& err, bool ipv6_member) {
+int setup_cluster(std::string& err, bool ipv6_member, uint32_t max_nat_sessions,
+                  uint32_t max_session) {
     for (auto [ip, m] : {std::pair{"198.51.100.12", "02:00:00:00:0b:0c"},
                          {"198.51.100.13", "02:00:00:00:0b:0d"}}) {
         const Bytes b = mac(m);
@@ -38,7 +39,8 @@ int setup_cluster(std::string& err, bool ipv6_member) {
     config::parse_ip("127.0.0.1", c.listen);
     c.port = 0;
     c.holdtime_ms = 10000;
-    c.max_session = 1000;
+    c.max_session = max_session;
+    c.max_nat_sessions = max_nat_sessions;
     std::vector<std::string> addrs = {"198.51.100.11", "198.51.100.12", "198.51.100.13"};
     if (ipv6_member) {
         addrs.push_back(kClusterGw6);

@@ -32,8 +32,10 @@ constexpr const char* kClusterGw6 = "2001:db8::21";
 constexpr const char* kClusterGw6b = "2001:db8:f::21";
 
 // After World(): 0 or negative errno with err. Undo with ikev2::cluster_fini().
-// `ipv6_member`: include gw6 and gw6b.
-int setup_cluster(std::string& err, bool ipv6_member = true);
+// `ipv6_member`: include gw6 and gw6b; `max_nat_sessions` (1024..4194304) and
+// the members' `max_session` for the benchmark's large tables and long runs.
+int setup_cluster(std::string& err, bool ipv6_member = true, uint32_t max_nat_sessions = 65536,
+                  uint32_t max_session = 1000);
 
 // HELLO + UPDATE for member `addr` at `now_ms` through the model functions.
 int cluster_report(const std::string& addr, const ikev2::LoadReport& r, uint64_t now_ms = 1);

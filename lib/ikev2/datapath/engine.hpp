@@ -23,7 +23,7 @@
 //    IKE message and ESP-in-UDP / keepalive on 4500 gets a NAT key (initiator
 //    SA or client flow); packets from a member's UDP 500/4500 get the flow key
 //    of the client they are for;
-// 2. one bulk lookup of those keys;
+// 2. one bulk lookup of those keys, then a prefetch of the entries found;
 // 3. NAT: a known SA or flow goes to its member; a new IKE_SA_INIT request
 //    opens an SA with the least-loaded member of F; answers from a member
 //    to a flow it owns leave from the VIP. Anything else to a VIP is dropped
@@ -33,6 +33,7 @@
 // (RCU).
 #pragma once
 
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
 #include "core/datapath/crc_lookup.hpp"
@@ -216,6 +217,8 @@ void cluster_burst(core::Burst& b, core::StageCtx& ctx) {
     if (!n) return;
     int32_t pos[core::kBurst];
     core::crc_lookup_bulk(g_cluster.nat, keys, sizeof(NatKey), n, pos);
+    for (uint16_t j = 0; j < n; j++)
+        if (pos[j] >= 0) rte_prefetch0(&g_cluster.nat_entries[pos[j]]);
     for (uint16_t j = 0; j < n; j++) {
         const Candidate& c = cand[j];
         NatEntry* e = nat_at(pos[j]);
