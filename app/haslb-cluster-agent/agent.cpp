@@ -48,7 +48,8 @@ socklen_t sockaddr_of(const config::IpAddr& a, uint16_t port, sockaddr_storage& 
 }
 
 int connect_to(const Options& o, std::string& err) {
-    const int fd = socket(o.primary.family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd =
+        socket(o.primary.family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         err = strerror(errno);
         return -1;

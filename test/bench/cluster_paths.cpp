@@ -38,8 +38,8 @@ uint16_t cport(uint32_t j) {
 // ESP-in-UDP on 4500: a non-zero SPI, a sequence number, 64 octets.
 test::Bytes esp(uint32_t j) {
     const uint32_t spi = 0x10000000 + j;
-    test::Bytes b = {uint8_t(spi >> 24), uint8_t(spi >> 16), uint8_t(spi >> 8), uint8_t(spi),
-                     0, 0, 0, 1};
+    test::Bytes b = {
+        uint8_t(spi >> 24), uint8_t(spi >> 16), uint8_t(spi >> 8), uint8_t(spi), 0, 0, 0, 1};
     b.resize(72, 0xe5);
     return b;
 }
@@ -117,8 +117,8 @@ int cluster_up(uint32_t n, std::string& err) {
     g_up = true;
     ikev2::LoadReport r;
     r.cpu_pm = 300;
-    for (const char* gw : {"198.51.100.11", "198.51.100.12", "198.51.100.13", test::kClusterGw6,
-                           test::kClusterGw6b})
+    for (const char* gw :
+         {"198.51.100.11", "198.51.100.12", "198.51.100.13", test::kClusterGw6, test::kClusterGw6b})
         if (int rc = test::cluster_report(gw, r)) {
             err = fmt::format("cluster report of {} refused", gw);
             return rc;

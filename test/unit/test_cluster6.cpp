@@ -316,11 +316,12 @@ TEST_CASE("a burst's duplicate IKE_SA_INITs share one member; flows of a burst k
         test::Ipv4Spec s;
         s.src = client;
         s.dst = test::kClusterVip;
-        s.l4 = test::udp(client, s.dst, port, 500, test::ike_sa_init(spi, test::nonce_bytes(32), false));
+        s.l4 = test::udp(client, s.dst, port, 500,
+                         test::ike_sa_init(spi, test::nonce_bytes(32), false));
         return test::ipv4(s);
     };
-    core::Burst b = c.w.run(0, {v4(7, "192.0.2.10"), v4(7, "192.0.2.10"), v4(8, "192.0.2.11"),
-                                v4(9, "192.0.2.12")});
+    core::Burst b = c.w.run(
+        0, {v4(7, "192.0.2.10"), v4(7, "192.0.2.10"), v4(8, "192.0.2.11"), v4(9, "192.0.2.12")});
     REQUIRE(b.n == 4);
     std::map<std::string, int> where;
     std::string first[2];
@@ -343,8 +344,8 @@ TEST_CASE("a burst's duplicate IKE_SA_INITs share one member; flows of a burst k
     c.w.release(o);
     Bytes esp = {0, 0, 0x10, 0x01, 0, 0, 0, 1};
     esp.resize(64, 0xab);
-    core::Burst e = c.w.run(0, {c.frame(esp, 4500, 4500), c.frame(esp, 4501, 4500),
-                                c.frame(esp, 4500, 4500)});
+    core::Burst e =
+        c.w.run(0, {c.frame(esp, 4500, 4500), c.frame(esp, 4501, 4500), c.frame(esp, 4500, 4500)});
     REQUIRE(e.n == 3);
     CHECK(e.verdict[0] == Verdict::kTx);
     CHECK(e.verdict[1] == Verdict::kDrop);  // that flow never opened an SA
@@ -404,7 +405,7 @@ TEST_CASE("on-link VIPs: ARP and neighbour solicitations are answered, routed on
     CHECK(na.dst_mac() == test::mac("02:00:00:00:0a:0a"));
     CHECK(Bytes(na.f.begin() + 6, na.f.begin() + 12) == test::mac("02:00:00:00:01:01"));
     CHECK(na.src() == test::ip6(test::kClusterVip6OnLink));
-    CHECK(na.f[54] == 136);                                       // Neighbor Advertisement
+    CHECK(na.f[54] == 136);  // Neighbor Advertisement
     CHECK(Bytes(na.f.begin() + 62, na.f.begin() + 78) == test::ip6(test::kClusterVip6OnLink));
     // The routed VIP is not on the access link: nobody answers for it.
     CHECK(ns(kVip6).empty());

@@ -75,8 +75,12 @@ int cluster_init(const config::Config& cfg, std::string& err) {
     }
     {
         std::lock_guard<std::mutex> lk(g_mu);
-        g_params = Params{c.vips,        c.vips6,      c.port,
-                          c.listen,      c.holdtime_ms, c.nat_idle_s,
+        g_params = Params{c.vips,
+                          c.vips6,
+                          c.port,
+                          c.listen,
+                          c.holdtime_ms,
+                          c.nat_idle_s,
                           LoadParams{c.weight_crypto, c.weight_system, c.overload_limit}};
         g_members.clear();
         for (const auto& m : c.members) {

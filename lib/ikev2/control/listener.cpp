@@ -208,7 +208,8 @@ uint16_t listener_port() {
     sockaddr_storage ss{};
     socklen_t sl = sizeof(ss);
     if (g_lfd < 0 || getsockname(g_lfd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) return 0;
-    if (ss.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_port);
+    if (ss.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_port);
     return ntohs(reinterpret_cast<const sockaddr_in*>(&ss)->sin_port);
 }
 

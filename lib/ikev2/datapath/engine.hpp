@@ -85,8 +85,7 @@ bool to_vip(core::Burst& b, uint16_t i, const Snapshot& s, uint16_t v, Candidate
         core::drop(b, i, core::Drop::cluster_not_service);
         return false;
     }
-    const uint8_t* p =
-        rte_pktmbuf_mtod_offset(m, const uint8_t*, pm->l4_off + sizeof(rte_udp_hdr));
+    const uint8_t* p = rte_pktmbuf_mtod_offset(m, const uint8_t*, pm->l4_off + sizeof(rte_udp_hdr));
     size_t len = end - pm->l4_off - sizeof(rte_udp_hdr);
     const uint8_t* client = F::client(m, pm, true);
     c.i = i;

@@ -77,24 +77,22 @@ struct V6 {
             return Drop::ike_fragment;
         if (!rte_pktmbuf_is_contiguous(m) && rte_pktmbuf_linearize(m) != 0)
             return Drop::ike_truncated;
-        end = pm->l2_len + uint32_t(sizeof(rte_ipv6_hdr)) +
-              rte_be_to_cpu_16(ip6(m, pm)->payload_len);
+        end =
+            pm->l2_len + uint32_t(sizeof(rte_ipv6_hdr)) + rte_be_to_cpu_16(ip6(m, pm)->payload_len);
         if (end < pm->l4_off + sizeof(rte_udp_hdr) || rte_pktmbuf_data_len(m) < end)
             return Drop::ike_truncated;
         return Drop::kCount;
     }
 
-    static bool is_target(const Snapshot& s, uint16_t g) {
-        return s.gw[g].ident.type == kGwIpv6;
-    }
+    static bool is_target(const Snapshot& s, uint16_t g) { return s.gw[g].ident.type == kGwIpv6; }
 
     // The request becomes the REDIRECT response from VIP `vip`, in place:
     // IPv6 header, UDP, the marker on 4500, the IKE message. False when the
     // buffer cannot hold it.
     static bool make_redirect(rte_mbuf* m, PacketMeta* pm, const Snapshot& s, uint16_t g,
                               size_t marker, const Message& msg, uint16_t vip) {
-        const uint8_t* req = rte_pktmbuf_mtod_offset(m, const uint8_t*,
-                                                     pm->l4_off + sizeof(rte_udp_hdr) + marker);
+        const uint8_t* req =
+            rte_pktmbuf_mtod_offset(m, const uint8_t*, pm->l4_off + sizeof(rte_udp_hdr) + marker);
         uint8_t resp[kHeaderLen + 10 + 16 + kMaxNonce];
         const size_t rlen =
             redirect_response(msg.spi_i, s.gw[g].ident, req + msg.nonce_off, msg.nonce_len, resp);

@@ -45,7 +45,8 @@ struct V4 {
     }
 
     static const uint8_t* client(rte_mbuf* m, const PacketMeta* pm, bool src) {
-        const size_t field = src ? offsetof(rte_ipv4_hdr, src_addr) : offsetof(rte_ipv4_hdr, dst_addr);
+        const size_t field =
+            src ? offsetof(rte_ipv4_hdr, src_addr) : offsetof(rte_ipv4_hdr, dst_addr);
         return rte_pktmbuf_mtod_offset(m, const uint8_t*, pm->l2_len + field);
     }
 
