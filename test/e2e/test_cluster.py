@@ -30,56 +30,6 @@ HOLDTIME_MS = 2000
 PREFIX = "hlik"
 
 
-class ClusterLab:
-    def __init__(self, lab, haslb, agents):
-        self.lab = lab
-        self.haslb = haslb
-        self.agents = agents  # by address
-        self.client = lab.hosts["client"]
-        self.gw_hosts = {addr: lab.hosts[name] for name, addr in cluster.GATEWAYS}
-
-    def loads(self, **cpu):
-        """cpu percent per gateway: loads(gw1=50, gw2=10, gw3=30); waits
-        (bounded) until haslb shows each reporting member's new load."""
-        want = {}
-        for name, addr in cluster.GATEWAYS:
-            if name in cpu:
-                self.agents[addr].set_load(cpu=cpu[name])
-                if self.agents[addr].proc is not None:
-                    want[addr] = cpu[name] * 10
-        wait_until(lambda: all(cluster.members(self.haslb)[a]["cpu_pm"] == pm
-                               for a, pm in want.items()),
-                   10, what=f"reported loads {want}")
-
-    def redirect_once(self, expect):
-        """One charon-cmd run: the redirect target it logs, and the
-        REDIRECTED_FROM IKE_SA_INIT seen at that gateway."""
-        gw = self.gw_hosts[expect]
-        cap = gw.capture("eth0", "udp and (port 500 or port 4500)")
-        charon = cluster.charon_cmd(self.client)
-        try:
-            target = charon.wait_redirect()
-            hits = []
-            if target == expect:
-                def seen():
-                    hits[:] = cluster.redirected_from(_peek(cap))
-                    return hits
-                wait_until(seen, 15, what=f"IKE_SA_INIT with REDIRECTED_FROM at {expect}")
-        finally:
-            charon.stop()
-            cap.stop()
-        return target, hits, charon.log()
-
-
-def _peek(cap):
-    """Packets captured so far (tcpdump writes with -U)."""
-    from scapy.utils import rdpcap
-    try:
-        return list(rdpcap(cap.path))
-    except Exception:  # noqa: BLE001 - a half-written pcap: not yet
-        return []
-
-
 @pytest.fixture(scope="module")
 def cl():
     with Lab(PREFIX) as lab:
@@ -91,7 +41,7 @@ def cl():
             agents[addr] = cluster.Agent(lab.hosts[name], addr).start()
         wait_until(lambda: cluster.tele_cluster(haslb).get("alive") == 3, 20,
                    what="three cluster members alive")
-        yield ClusterLab(lab, haslb, agents)
+        yield cluster.ClusterLab(lab, haslb, agents)
         assert haslb.stop() == 0
 
 

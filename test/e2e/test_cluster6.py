@@ -42,60 +42,6 @@ HOLDTIME_MS = 2000
 PREFIX = "hlik6"
 
 
-class Cluster6Lab:
-    def __init__(self, lab, haslb, agents):
-        self.lab = lab
-        self.haslb = haslb
-        self.agents = agents  # by IPv6 address
-        self.client = lab.hosts["client"]
-        self.gw_hosts = {addr: lab.hosts[name] for name, addr in cluster.GATEWAYS6}
-
-    def loads(self, **cpu):
-        """cpu percent per gateway (gw1=.., gw2=.., gw3=..); waits until haslb shows them."""
-        want = {}
-        for name, addr in cluster.GATEWAYS6:
-            if name in cpu:
-                self.agents[addr].set_load(cpu=cpu[name])
-                want[addr] = cpu[name] * 10
-        wait_until(lambda: all(cluster.members(self.haslb)[a]["cpu_pm"] == pm
-                               for a, pm in want.items()),
-                   10, what=f"reported loads {want}")
-
-    def redirect_once(self, vip, expect):
-        """One charon-cmd run against `vip`: the target it logs, and the
-        IKE_SA_INIT requests with REDIRECTED_FROM `vip` seen at `expect`."""
-        cap = self.gw_hosts[expect].capture("eth0", "udp and (port 500 or port 4500)")
-        charon = _initiator(self.client, vip, f"charon-{len(self.lab.procs)}")
-        try:
-            target = charon.wait_redirect()
-            hits = []
-            if target == expect:
-                def seen():
-                    hits[:] = cluster.redirected_from(_peek(cap), vip)
-                    return hits
-                wait_until(seen, 15, what=f"IKE_SA_INIT with REDIRECTED_FROM {vip} at {expect}")
-        finally:
-            charon.stop()
-            cap.stop()
-        return target, hits, charon.log()
-
-
-def _initiator(client, vip, name, follow_redirects=True):
-    """charon-cmd for an IPv4 VIP; a charon daemon for an IPv6 one (charon-cmd
-    5.9.8 resolves its --host as IPv4 only)."""
-    if ":" in vip:
-        return cluster.Client(client, vip, name=name, follow_redirects=follow_redirects).start()
-    return cluster.charon_cmd(client, vip=vip, name=name, follow_redirects=follow_redirects)
-
-
-def _peek(cap):
-    from scapy.utils import rdpcap
-    try:
-        return list(rdpcap(cap.path))
-    except Exception:  # noqa: BLE001 - a half-written pcap: not yet
-        return []
-
-
 @pytest.fixture(scope="module")
 def cl():
     with Lab(PREFIX) as lab:
@@ -110,7 +56,7 @@ def cl():
             agents[addr] = cluster.Agent(lab.hosts[name], addr, primary=cluster.PRIMARY6).start()
         wait_until(lambda: cluster.tele_cluster(haslb).get("alive") == 3, 20,
                    what="three IPv6 cluster members alive")
-        yield Cluster6Lab(lab, haslb, agents)
+        yield cluster.ClusterLab(lab, haslb, agents, cluster.GATEWAYS6)
         assert haslb.stop() == 0
 
 
@@ -134,7 +80,7 @@ def test_redirect_over_ipv6_to_least_loaded(cl):
     cl.loads(gw1=50, gw2=10, gw3=30)
     cluster.wait_least_loaded(cl.haslb, GW2)
     before = cl.haslb.stats()["counters"].get("ike_redirects_sent", 0)
-    target, hits, log = cl.redirect_once(VIP6, GW2)
+    target, hits, log = cl.redirect_once(GW2, VIP6)
     assert target == GW2, log
     assert hits, "no IKE_SA_INIT with REDIRECTED_FROM (IPv6 VIP) reached gw2"
     assert hits[0]["IPv6"].src == cluster.CLIENT6
@@ -145,7 +91,7 @@ def test_redirect_over_ipv6_to_least_loaded(cl):
 def test_on_link_ipv6_vip_answers_neighbour_discovery(cl):
     cl.loads(gw1=50, gw2=60, gw3=5)
     cluster.wait_least_loaded(cl.haslb, GW3)
-    target, hits, log = cl.redirect_once(VIP6_ONLINK, GW3)
+    target, hits, log = cl.redirect_once(GW3, VIP6_ONLINK)
     assert target == GW3, log
     assert hits
     neigh = json.loads(cl.client.iproute("-6", "-j", "neigh", "show", VIP6_ONLINK))
@@ -156,7 +102,7 @@ def test_on_link_ipv6_vip_answers_neighbour_discovery(cl):
 def test_on_link_ipv4_vip_answers_arp(cl):
     cl.loads(gw1=5, gw2=60, gw3=50)
     cluster.wait_least_loaded(cl.haslb, GW1)
-    target, hits, log = cl.redirect_once(VIP4_ONLINK, GW1)
+    target, hits, log = cl.redirect_once(GW1, VIP4_ONLINK)
     assert target == GW1, log
     # An IPv4 VIP named an IPv6 gateway: the client follows over IPv6, and its
     # REDIRECTED_FROM names the IPv4 VIP (GW Ident Type 1).
@@ -171,7 +117,7 @@ def test_client_without_redirect_support_is_nat66ed(cl):
     cluster.wait_least_loaded(cl.haslb, GW2)
     counters = cl.haslb.stats()["counters"]
     gw = cluster.Gateway(cl.gw_hosts[GW2], GW2).start()
-    charon = _initiator(cl.client, VIP6, "charon-nat66", follow_redirects=False)
+    charon = cluster.initiator(cl.client, VIP6, "charon-nat66", follow_redirects=False)
     try:
         wait_until(lambda: "parsed IKE_AUTH request 1" in gw.log(), 20,
                    what="the client's IKE_AUTH at gw2's charon")

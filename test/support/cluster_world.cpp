@@ -62,6 +62,21 @@ int cluster_report(const std::string& addr, const ikev2::LoadReport& r, uint64_t
     return ikev2::member_update(a, r, now_ms, msg);
 }
 
+ikev2::LoadReport cluster_load(uint16_t cpu_pm, uint32_t ike_sas) {
+    ikev2::LoadReport r;
+    r.cpu_pm = cpu_pm;
+    r.ike_sas = ike_sas;
+    return r;
+}
+
+std::string redirect_target(const uint8_t* ike) {
+    const uint8_t* n = ike + 28;  // the notify payload after the header
+    config::IpAddr a;
+    a.family = n[8] == 1 ? 4 : 6;
+    memcpy(a.bytes.data(), n + 10, n[9]);
+    return config::format_ip(a);
+}
+
 Bytes ike_message(uint64_t spi_i, uint64_t spi_r, uint8_t exchange, uint8_t flags, uint32_t msg_id,
                   const std::vector<std::pair<uint8_t, Bytes>>& payloads) {
     Bytes b;

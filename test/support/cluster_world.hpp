@@ -39,6 +39,10 @@ int setup_cluster(std::string& err, bool ipv6_member = true, uint32_t max_nat_se
 
 // HELLO + UPDATE for member `addr` at `now_ms` through the model functions.
 int cluster_report(const std::string& addr, const ikev2::LoadReport& r, uint64_t now_ms = 1);
+// A load report of `cpu_pm` per mille CPU and `ike_sas` established SAs.
+ikev2::LoadReport cluster_load(uint16_t cpu_pm, uint32_t ike_sas = 0);
+// The gateway a REDIRECT response names (the IKE message at `ike`), as text.
+std::string redirect_target(const uint8_t* ike);
 
 // IKEv2 messages: a header and generic payloads [(type, body)], lengths
 // computed. `flags` 0x08 = initiator.

@@ -31,19 +31,13 @@ using core::Drop;
 using core::Stat;
 using core::Verdict;
 using test::Bytes;
+using test::cluster_load;
 
 namespace {
 
 const std::string kVip = test::kClusterVip;
 const std::string kClient = "192.0.2.10";
 const std::string kGw1 = "198.51.100.11", kGw2 = "198.51.100.12", kGw3 = "198.51.100.13";
-
-ikev2::LoadReport load(uint16_t cpu_pm, uint32_t ike = 0) {
-    ikev2::LoadReport r;
-    r.cpu_pm = cpu_pm;
-    r.ike_sas = ike;
-    return r;
-}
 
 struct Cluster {
     test::World w;
@@ -101,11 +95,7 @@ Frame take(test::World& w, core::Burst& b) {
 
 // The gateway identity a REDIRECT names, as text.
 std::string redirect_target(const Frame& f, size_t marker = 0) {
-    const uint8_t* n = f.payload() + marker + 28;
-    config::IpAddr a;
-    a.family = n[8] == 1 ? 4 : 6;
-    memcpy(a.bytes.data(), n + 10, n[9]);
-    return config::format_ip(a);
+    return test::redirect_target(f.payload() + marker);
 }
 
 }  // namespace
@@ -113,9 +103,9 @@ std::string redirect_target(const Frame& f, size_t marker = 0) {
 TEST_CASE("IKE_SA_INIT with REDIRECT_SUPPORTED is answered with a REDIRECT from the VIP",
           "[ikev2][stage]") {
     Cluster c;
-    REQUIRE(test::cluster_report(kGw1, load(400)) == 0);
-    REQUIRE(test::cluster_report(kGw2, load(200)) == 0);
-    REQUIRE(test::cluster_report(kGw3, load(300)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(400)) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(200)) == 0);
+    REQUIRE(test::cluster_report(kGw3, cluster_load(300)) == 0);
     const Bytes ni = test::nonce_bytes(32);
     core::Burst b = c.send(test::ike_sa_init(0x1111111111111111ull, ni, true), 500, 500);
     REQUIRE(b.verdict[0] == Verdict::kTx);
@@ -142,7 +132,7 @@ TEST_CASE("IKE_SA_INIT with REDIRECT_SUPPORTED is answered with a REDIRECT from 
 TEST_CASE("charon's first IKE_SA_INIT on 4500 with the non-ESP marker keeps the marker",
           "[ikev2][stage]") {
     Cluster c;
-    REQUIRE(test::cluster_report(kGw3, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw3, cluster_load(100)) == 0);
     Bytes p = {0, 0, 0, 0};
     const Bytes ni = test::nonce_bytes(32, 0x40);
     const Bytes ike = test::ike_sa_init(77, ni, true);
@@ -161,8 +151,8 @@ TEST_CASE("charon's first IKE_SA_INIT on 4500 with the non-ESP marker keeps the 
 
 TEST_CASE("an IPv6 gateway is named with GW Ident Type 2 to an IPv4 client", "[ikev2][stage]") {
     Cluster c;
-    REQUIRE(test::cluster_report(kGw1, load(500)) == 0);
-    REQUIRE(test::cluster_report("2001:db8::21", load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(500)) == 0);
+    REQUIRE(test::cluster_report("2001:db8::21", cluster_load(100)) == 0);
     const Bytes ni = test::nonce_bytes(64);
     core::Burst b = c.send(test::ike_sa_init(5, ni, false, true));  // REDIRECTED_FROM counts too
     REQUIRE(b.verdict[0] == Verdict::kTx);
@@ -187,19 +177,19 @@ TEST_CASE("the target follows the reports; dead and overloaded members are skipp
     };
     CHECK(target(1) == "dropped");  // nobody has reported yet
     CHECK(core::total_drop(Drop::cluster_no_gateway) == 1);
-    REQUIRE(test::cluster_report(kGw1, load(300), 1000) == 0);
-    REQUIRE(test::cluster_report(kGw2, load(200), 1000) == 0);
-    REQUIRE(test::cluster_report(kGw3, load(100), 1000) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(300), 1000) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(200), 1000) == 0);
+    REQUIRE(test::cluster_report(kGw3, cluster_load(100), 1000) == 0);
     CHECK(target(2) == kGw3);
-    REQUIRE(test::cluster_report(kGw3, load(600), 2000) == 0);
+    REQUIRE(test::cluster_report(kGw3, cluster_load(600), 2000) == 0);
     CHECK(target(3) == kGw2);
     // gw2 overloaded (85 % > 80 %).
-    REQUIRE(test::cluster_report(kGw2, load(850), 3000) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(850), 3000) == 0);
     CHECK(target(4) == kGw1);
     // gw1 stops reporting: dead after the hold time (10 s) has passed.
     CHECK(ikev2::tick(1000 + 10000) == 0);
-    REQUIRE(test::cluster_report(kGw3, load(600), 11000) == 0);
-    REQUIRE(test::cluster_report(kGw2, load(850), 11000) == 0);
+    REQUIRE(test::cluster_report(kGw3, cluster_load(600), 11000) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(850), 11000) == 0);
     CHECK(ikev2::tick(1000 + 10001) == 1);
     CHECK(target(5) == kGw3);
     const ikev2::ClusterView v = ikev2::cluster_view();
@@ -207,13 +197,13 @@ TEST_CASE("the target follows the reports; dead and overloaded members are skipp
     CHECK(v.members[1].overloaded);
     CHECK(v.members[2].least_loaded);
     // It reports again: alive, and the least loaded.
-    REQUIRE(test::cluster_report(kGw1, load(100), 12000) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(100), 12000) == 0);
     CHECK(target(6) == kGw1);
 }
 
 TEST_CASE("a burst of new clients spreads over equally loaded gateways", "[ikev2][stage]") {
     Cluster c(false);
-    for (const auto& g : {kGw1, kGw2, kGw3}) REQUIRE(test::cluster_report(g, load(400)) == 0);
+    for (const auto& g : {kGw1, kGw2, kGw3}) REQUIRE(test::cluster_report(g, cluster_load(400)) == 0);
     std::map<std::string, int> count;
     for (uint64_t spi = 1; spi <= 30; spi++) {
         core::Burst b = c.send(test::ike_sa_init(spi, test::nonce_bytes(32), true));
@@ -225,7 +215,7 @@ TEST_CASE("a burst of new clients spreads over equally loaded gateways", "[ikev2
     CHECK(count[kGw3] == 10);
     CHECK(ikev2::cluster_view().members[0].pending == 10);
     // A report zeroes the member's pending count.
-    REQUIRE(test::cluster_report(kGw1, load(400, 10)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(400, 10)) == 0);
     CHECK(ikev2::cluster_view().members[0].pending == 0);
 }
 
@@ -233,9 +223,9 @@ TEST_CASE("clients without redirect support are NATed to a gateway and stay ther
           "[ikev2][stage][nat]") {
     Cluster c;
     // The IPv6 member is least loaded but cannot be a NAT target.
-    REQUIRE(test::cluster_report("2001:db8::21", load(0)) == 0);
-    REQUIRE(test::cluster_report(kGw1, load(300)) == 0);
-    REQUIRE(test::cluster_report(kGw2, load(200)) == 0);
+    REQUIRE(test::cluster_report("2001:db8::21", cluster_load(0)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(300)) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(200)) == 0);
     const uint64_t spi = 0xabcdef0123456789ull;
     core::Burst b = c.send(test::ike_sa_init(spi, test::nonce_bytes(32), false));
     REQUIRE(b.verdict[0] == Verdict::kTx);
@@ -247,7 +237,7 @@ TEST_CASE("clients without redirect support are NATed to a gateway and stay ther
     CHECK(core::total_stat(Stat::ike_nat_new) == 1);
     // gw2 becomes the busiest: the client's next messages still go there,
     // after the float to 4500 too (IKE_AUTH with the marker).
-    REQUIRE(test::cluster_report(kGw2, load(700)) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(700)) == 0);
     Bytes auth = {0, 0, 0, 0};
     const Bytes m = test::ike_message(spi, 0x55, 35, 0x08, 1, {{46, Bytes(80, 0x77)}});
     auth.insert(auth.end(), m.begin(), m.end());
@@ -288,7 +278,7 @@ TEST_CASE("clients without redirect support are NATed to a gateway and stay ther
 
 TEST_CASE("malformed IKE to the VIP is dropped under a named reason", "[ikev2][stage]") {
     Cluster c;
-    REQUIRE(test::cluster_report(kGw1, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(100)) == 0);
     auto dropped = [&](const Bytes& p, uint16_t port, Drop why) {
         core::reset_counters();
         core::Burst b = c.send(p, port, port);
@@ -329,7 +319,7 @@ TEST_CASE("malformed IKE to the VIP is dropped under a named reason", "[ikev2][s
 
 TEST_CASE("other traffic is not the cluster stage's business", "[ikev2][stage]") {
     Cluster c;
-    REQUIRE(test::cluster_report(kGw1, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(100)) == 0);
     // IKE to a gateway's own address is routed untouched.
     const Bytes ike = test::ike_sa_init(1, test::nonce_bytes(32), true);
     core::Burst b = c.send(ike, 500, 500, kGw1);
@@ -358,7 +348,7 @@ TEST_CASE("show cluster and show cluster details in the seed's layout", "[ikev2]
     // The seed's 1:1:1::6 row: 2.5 % in negotiation, 17.4 % crypto, 43 % CPU, 20 % memory.
     ikev2::LoadReport r{149, 25, 0, 430, 200};
     REQUIRE(test::cluster_report(kGw1, r) == 0);
-    REQUIRE(test::cluster_report(kGw2, load(100, 3996)) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(100, 3996)) == 0);
     const std::string s = console::run_line("show cluster\n");
     CHECK(s.find("Role           : CLB Primary") != std::string::npos);
     CHECK(s.find("Cluster IP     : 203.0.113.200") != std::string::npos);
@@ -397,7 +387,7 @@ TEST_CASE("the report listener: an agent's HELLO and UPDATE over TCP, ACKed", "[
     h.hello_ms = 500;
     h.update_ms = 500;
     Bytes out = ikev2::wire::encode_hello(h);
-    const Bytes u = ikev2::wire::encode_update(load(123, 7));
+    const Bytes u = ikev2::wire::encode_update(cluster_load(123, 7));
     out.insert(out.end(), u.begin(), u.end());
     REQUIRE(send(fd, out.data(), out.size(), 0) == ssize_t(out.size()));
     // Poll until both are applied (bounded).
@@ -447,8 +437,8 @@ TEST_CASE("the report listener: an agent's HELLO and UPDATE over TCP, ACKed", "[
 
 TEST_CASE("reload: parameters apply at once, the member set needs a restart", "[ikev2][model]") {
     Cluster c(false);
-    REQUIRE(test::cluster_report(kGw1, load(500)) == 0);
-    REQUIRE(test::cluster_report(kGw2, load(400)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(500)) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(400)) == 0);
     config::ClusterConfig cur;
     cur.enabled = true;
     cur.vips = {test::ip4(kVip)};

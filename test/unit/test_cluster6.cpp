@@ -33,6 +33,7 @@ using core::Drop;
 using core::Stat;
 using core::Verdict;
 using test::Bytes;
+using test::cluster_load;
 
 namespace {
 
@@ -41,12 +42,6 @@ const std::string kClient6 = "2001:db8:a::10";
 const std::string kGw6 = test::kClusterGw6;    // not routable here
 const std::string kGw6b = test::kClusterGw6b;  // on the farm segment
 const std::string kGw1 = "198.51.100.11", kGw2 = "198.51.100.12";
-
-ikev2::LoadReport load(uint16_t cpu_pm) {
-    ikev2::LoadReport r;
-    r.cpu_pm = cpu_pm;
-    return r;
-}
 
 // An IPv6 frame: header at 14, UDP right after it (haslb's responses and
 // everything built here have no extension header).
@@ -109,11 +104,7 @@ struct Cluster6 {
 };
 
 std::string redirect_target(const Frame6& f, size_t marker = 0) {
-    const uint8_t* n = f.payload() + marker + 28;
-    config::IpAddr a;
-    a.family = n[8] == 1 ? 4 : 6;
-    memcpy(a.bytes.data(), n + 10, n[9]);
-    return config::format_ip(a);
+    return test::redirect_target(f.payload() + marker);
 }
 
 }  // namespace
@@ -121,8 +112,8 @@ std::string redirect_target(const Frame6& f, size_t marker = 0) {
 TEST_CASE("IPv6 VIP: IKE_SA_INIT with REDIRECT_SUPPORTED is answered from the VIP over IPv6",
           "[ikev2][ipv6][stage]") {
     Cluster6 c;
-    REQUIRE(test::cluster_report(kGw1, load(400)) == 0);
-    REQUIRE(test::cluster_report(kGw6b, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(400)) == 0);
+    REQUIRE(test::cluster_report(kGw6b, cluster_load(100)) == 0);
     const Bytes ni = test::nonce_bytes(32);
     core::Burst b = c.send(test::ike_sa_init(0x2222, ni, true), 500, 500);
     REQUIRE(b.verdict[0] == Verdict::kTx);
@@ -150,7 +141,7 @@ TEST_CASE("IPv6 VIP: IKE_SA_INIT with REDIRECT_SUPPORTED is answered from the VI
     CHECK(ikev2::g_cluster.redirects[4].load() == 1);
 
     SECTION("an IPv4 gateway may be the target of a REDIRECT sent over IPv6") {
-        REQUIRE(test::cluster_report(kGw1, load(10)) == 0);
+        REQUIRE(test::cluster_report(kGw1, cluster_load(10)) == 0);
         b = c.send(test::ike_sa_init(0x2223, ni, true));
         REQUIRE(b.verdict[0] == Verdict::kTx);
         CHECK(redirect_target(c.take(b)) == kGw1);
@@ -160,7 +151,7 @@ TEST_CASE("IPv6 VIP: IKE_SA_INIT with REDIRECT_SUPPORTED is answered from the VI
 TEST_CASE("IPv6 VIP: on 4500 the marker stays; extension headers of the request are not copied",
           "[ikev2][ipv6][stage]") {
     Cluster6 c;
-    REQUIRE(test::cluster_report(kGw6b, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw6b, cluster_load(100)) == 0);
     Bytes p = {0, 0, 0, 0};
     const Bytes ni = test::nonce_bytes(40, 0x30);
     const Bytes ike = test::ike_sa_init(0x33, ni, true);
@@ -188,8 +179,8 @@ TEST_CASE("IPv6 VIP: clients without redirect support are NATed to an IPv6 membe
           "[ikev2][ipv6][stage][nat]") {
     Cluster6 c;
     // gw1 (IPv4) is the least loaded but cannot take an IPv6 client's NAT.
-    REQUIRE(test::cluster_report(kGw1, load(0)) == 0);
-    REQUIRE(test::cluster_report(kGw6b, load(300)) == 0);
+    REQUIRE(test::cluster_report(kGw1, cluster_load(0)) == 0);
+    REQUIRE(test::cluster_report(kGw6b, cluster_load(300)) == 0);
     const uint64_t spi = 0x0123456789abcdefull;
     core::Burst b = c.send(test::ike_sa_init(spi, test::nonce_bytes(32), false));
     REQUIRE(b.verdict[0] == Verdict::kTx);
@@ -234,7 +225,7 @@ TEST_CASE("IPv6 VIP: clients without redirect support are NATed to an IPv6 membe
 TEST_CASE("IPv6 VIP: no IPv6 member alive: REDIRECT still works, NAT has nobody",
           "[ikev2][ipv6][stage][nat]") {
     Cluster6 c;
-    REQUIRE(test::cluster_report(kGw2, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw2, cluster_load(100)) == 0);
     core::Burst b = c.send(test::ike_sa_init(1, test::nonce_bytes(32), false));
     CHECK(c.dropped(b, Drop::cluster_no_gateway));
     core::reset_counters();
@@ -246,7 +237,7 @@ TEST_CASE("IPv6 VIP: no IPv6 member alive: REDIRECT still works, NAT has nobody"
 TEST_CASE("IPv6 VIP: fragments, other protocols and malformed IKE are dropped by name",
           "[ikev2][ipv6][stage]") {
     Cluster6 c;
-    REQUIRE(test::cluster_report(kGw6b, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw6b, cluster_load(100)) == 0);
     const Bytes good = test::ike_sa_init(1, test::nonce_bytes(32), true);
     const Bytes udp = test::udp6(kClient6, kVip6, 500, 500, good);
     auto run = [&](const test::Ipv6Spec& s) {
@@ -296,7 +287,7 @@ TEST_CASE("IPv6 VIP: fragments, other protocols and malformed IKE are dropped by
 
 TEST_CASE("IPv6 traffic that is not for a VIP is routed untouched", "[ikev2][ipv6][stage]") {
     Cluster6 c;
-    REQUIRE(test::cluster_report(kGw6b, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw6b, cluster_load(100)) == 0);
     const Bytes ike = test::ike_sa_init(1, test::nonce_bytes(32), true);
     core::Burst b = c.send(ike, 500, 500, kGw6b);
     REQUIRE(b.verdict[0] == Verdict::kTx);
@@ -310,7 +301,7 @@ TEST_CASE("a burst's duplicate IKE_SA_INITs share one member; flows of a burst k
           "[ikev2][ipv6][stage][nat]") {
     Cluster6 c;
     for (const auto& g : {kGw1, kGw2, std::string("198.51.100.13")})
-        REQUIRE(test::cluster_report(g, load(200)) == 0);
+        REQUIRE(test::cluster_report(g, cluster_load(200)) == 0);
     // IPv4: a retransmitted IKE_SA_INIT in the same burst goes where the first went.
     auto v4 = [&](uint64_t spi, const std::string& client, uint16_t port = 500) {
         test::Ipv4Spec s;
@@ -338,7 +329,7 @@ TEST_CASE("a burst's duplicate IKE_SA_INITs share one member; flows of a burst k
     CHECK(core::total_stat(Stat::ike_nat_new) == 3);
     CHECK(where.size() == 3);  // three equally loaded members, three new SAs
     // IPv6: two clients' ESP flows in one burst each reach their own member.
-    REQUIRE(test::cluster_report(kGw6b, load(100)) == 0);
+    REQUIRE(test::cluster_report(kGw6b, cluster_load(100)) == 0);
     core::Burst o = c.send(test::ike_sa_init(21, test::nonce_bytes(32), false), 4500, 500);
     REQUIRE(o.verdict[0] == Verdict::kTx);
     c.w.release(o);
@@ -452,7 +443,7 @@ TEST_CASE("the report listener without a listen address takes agents over IPv4 a
         ikev2::wire::Hello h;
         REQUIRE(config::parse_ip(gateway, h.gateway) == 0);
         Bytes out = ikev2::wire::encode_hello(h);
-        const Bytes u = ikev2::wire::encode_update(load(250));
+        const Bytes u = ikev2::wire::encode_update(cluster_load(250));
         out.insert(out.end(), u.begin(), u.end());
         REQUIRE(send(fd, out.data(), out.size(), 0) == ssize_t(out.size()));
         return fd;

@@ -25,6 +25,9 @@ lab: access 2001:db8:a::/64 (client ::10), farm 2001:db8:f::/64 (gw1..gw3
   next to a gateway's charon.
 - `redirected_from(packets, vip)`: the IKE_SA_INIT requests in a capture
   that carry REDIRECTED_FROM naming `vip`.
+- `initiator(client, vip, name)`: charon-cmd or Client, by the VIP's family.
+- `ClusterLab`: what the test modules' fixtures yield (`loads()`,
+  `redirect_once()`); `peek(capture)`: the packets captured so far.
 - `tele_cluster(haslb)`: /haslb/cluster; `members(haslb)` keyed by address.
 """
 import os
@@ -417,6 +420,68 @@ def redirected_from(packets, vip=VIP):
         if exch == 34 and flags & 0x08 and any(t == 16408 and d == want for t, d in notifies):
             hits.append(p)
     return hits
+
+
+def initiator(client, vip, name, follow_redirects=True):
+    """An IKE initiator against `vip`: charon-cmd for an IPv4 VIP, a charon
+    daemon (Client) for an IPv6 one (charon-cmd 5.9.8 resolves its --host as
+    IPv4 only). Both have wait_redirect(), log() and stop()."""
+    if ":" in vip:
+        return Client(client, vip, name=name, follow_redirects=follow_redirects).start()
+    return charon_cmd(client, vip=vip, name=name, follow_redirects=follow_redirects)
+
+
+def peek(cap):
+    """The packets a running capture has written so far (tcpdump -U)."""
+    from scapy.utils import rdpcap
+    try:
+        return list(rdpcap(cap.path))
+    except Exception:  # noqa: BLE001 - a half-written pcap: not yet
+        return []
+
+
+class ClusterLab:
+    """What a cluster test module's fixture yields: the lab, haslb, the
+    agents by gateway address, the client and the gateway hosts
+    (`gateways`: GATEWAYS or GATEWAYS6)."""
+
+    def __init__(self, lab, haslb, agents, gateways=GATEWAYS):
+        self.lab = lab
+        self.haslb = haslb
+        self.agents = agents
+        self.gateways = gateways
+        self.client = lab.hosts["client"]
+        self.gw_hosts = {addr: lab.hosts[name] for name, addr in gateways}
+
+    def loads(self, **cpu):
+        """cpu percent per gateway: loads(gw1=50, gw2=10, gw3=30); waits
+        (bounded) until haslb shows each reporting member's new load."""
+        want = {}
+        for name, addr in self.gateways:
+            if name in cpu:
+                self.agents[addr].set_load(cpu=cpu[name])
+                if self.agents[addr].proc is not None:
+                    want[addr] = cpu[name] * 10
+        wait_until(lambda: all(members(self.haslb)[a]["cpu_pm"] == pm for a, pm in want.items()),
+                   10, what=f"reported loads {want}")
+
+    def redirect_once(self, expect, vip=VIP):
+        """One initiator run against `vip`: the redirect target it logs, and
+        the IKE_SA_INIT requests with REDIRECTED_FROM `vip` seen at `expect`."""
+        cap = self.gw_hosts[expect].capture("eth0", "udp and (port 500 or port 4500)")
+        charon = initiator(self.client, vip, f"charon-{len(self.lab.procs)}")
+        try:
+            target = charon.wait_redirect()
+            hits = []
+            if target == expect:
+                def seen():
+                    hits[:] = redirected_from(peek(cap), vip)
+                    return hits
+                wait_until(seen, 15, what=f"IKE_SA_INIT with REDIRECTED_FROM {vip} at {expect}")
+        finally:
+            charon.stop()
+            cap.stop()
+        return target, hits, charon.log()
 
 
 ROW = re.compile(r"^(.) (\S+)\s+(Second)\s+(\S+)\s+(\d+)\s+(\S+%)\s+(\d+)")
