@@ -88,15 +88,20 @@ def test_redirect_over_ipv6_to_least_loaded(cl):
     assert cl.haslb.stats()["counters"]["ike_redirects_sent"] > before
 
 
+def _assert_learned_haslb_mac(cl, family, vip):
+    """The client's neighbour entry for `vip` has haslb's access MAC (ARP or ND answered)."""
+    neigh = json.loads(cl.client.iproute(family, "-j", "neigh", "show", vip))
+    mac = cl.lab.dut.mac(cl.lab.segments["access"].ifname)
+    assert neigh and neigh[0]["lladdr"].lower() == mac, neigh
+
+
 def test_on_link_ipv6_vip_answers_neighbour_discovery(cl):
     cl.loads(gw1=50, gw2=60, gw3=5)
     cluster.wait_least_loaded(cl.haslb, GW3)
     target, hits, log = cl.redirect_once(GW3, VIP6_ONLINK)
     assert target == GW3, log
     assert hits
-    neigh = json.loads(cl.client.iproute("-6", "-j", "neigh", "show", VIP6_ONLINK))
-    mac = cl.lab.dut.mac(cl.lab.segments["access"].ifname)
-    assert neigh and neigh[0]["lladdr"].lower() == mac, neigh
+    _assert_learned_haslb_mac(cl, "-6", VIP6_ONLINK)
 
 
 def test_on_link_ipv4_vip_answers_arp(cl):
@@ -107,9 +112,7 @@ def test_on_link_ipv4_vip_answers_arp(cl):
     # An IPv4 VIP named an IPv6 gateway: the client follows over IPv6, and its
     # REDIRECTED_FROM names the IPv4 VIP (GW Ident Type 1).
     assert hits and hits[0]["IPv6"].src == cluster.CLIENT6
-    neigh = json.loads(cl.client.iproute("-4", "-j", "neigh", "show", VIP4_ONLINK))
-    mac = cl.lab.dut.mac(cl.lab.segments["access"].ifname)
-    assert neigh and neigh[0]["lladdr"].lower() == mac, neigh
+    _assert_learned_haslb_mac(cl, "-4", VIP4_ONLINK)
 
 
 def test_client_without_redirect_support_is_nat66ed(cl):
